@@ -1,0 +1,108 @@
+package io.convoy.worker.batch;
+
+import io.convoy.worker.augment.Augmentation;
+import io.convoy.worker.augment.ImageTransform;
+import io.convoy.worker.augment.Normalization;
+import io.convoy.worker.data.ImageRecord;
+import io.convoy.zoo.InputShape;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.function.Function2;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs inside a Spark task: turns a partition of records into minibatches of normalised, augmented
+ * NCHW features and one-hot labels. The random stream depends only on (seed, epoch, partition), so a
+ * re-run task produces the same batches. The last batch of a partition may be smaller.
+ */
+public final class MinibatchFunction implements Function2<Integer, Iterator<ImageRecord>, Iterator<DataSet>> {
+    private static final long serialVersionUID = 1L;
+
+    private final InputShape shape;
+    private final int numClasses;
+    private final int batchSize;
+    private final Augmentation augmentation;
+    private final Normalization normalization;
+    private final long seed;
+    private final int epoch;
+
+    /**
+     * @param augmentation {@link Augmentation#NONE} for evaluation
+     */
+    public MinibatchFunction(InputShape shape, int numClasses, int batchSize, Augmentation augmentation,
+                             Normalization normalization, long seed, int epoch) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+        }
+        if (normalization.channels() != shape.channels()) {
+            throw new IllegalArgumentException("normalisation has " + normalization.channels()
+                    + " channels, images have " + shape.channels());
+        }
+        this.shape = shape;
+        this.numClasses = numClasses;
+        this.batchSize = batchSize;
+        this.augmentation = augmentation;
+        this.normalization = normalization;
+        this.seed = seed;
+        this.epoch = epoch;
+    }
+
+    @Override
+    public Iterator<DataSet> call(Integer partition, Iterator<ImageRecord> records) {
+        SplittableRandom rng = augmentation.isIdentity() ? null
+                : new SplittableRandom(mix(seed, epoch, partition));
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public DataSet next() {
+                if (!records.hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<ImageRecord> batch = new ArrayList<>(batchSize);
+                while (batch.size() < batchSize && records.hasNext()) {
+                    batch.add(records.next());
+                }
+                return toDataSet(batch, rng);
+            }
+        };
+    }
+
+    /** Builds one batch; {@code rng == null} gives the evaluation transform. */
+    public DataSet toDataSet(List<ImageRecord> batch, SplittableRandom rng) {
+        int n = batch.size();
+        int pixels = shape.pixels();
+        float[] features = new float[n * pixels];
+        float[] labels = new float[n * numClasses];
+        for (int i = 0; i < n; i++) {
+            ImageRecord r = batch.get(i);
+            if (r.pixels().length != pixels) {
+                throw new IllegalArgumentException("record " + r.id() + " has " + r.pixels().length
+                        + " pixels, expected " + pixels + " (" + shape + ")");
+            }
+            ImageTransform.apply(r.pixels(), shape.channels(), shape.height(), shape.width(), augmentation,
+                    normalization, rng, features, i * pixels);
+            labels[i * numClasses + r.label()] = 1f;
+        }
+        INDArray f = Nd4j.create(features, new long[] {n, shape.channels(), shape.height(), shape.width()}, DataType.FLOAT);
+        INDArray l = Nd4j.create(labels, new long[] {n, numClasses}, DataType.FLOAT);
+        return new DataSet(f, l);
+    }
+
+    /** SplitMix-style mixing so that neighbouring (epoch, partition) pairs get unrelated streams. */
+    static long mix(long seed, int epoch, int partition) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + partition * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
