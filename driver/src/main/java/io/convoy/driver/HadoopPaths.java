@@ -1,0 +1,34 @@
+package io.convoy.driver;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Paths as users write them (local paths or Hadoop URIs) turned into Hadoop paths and file systems. */
+public final class HadoopPaths {
+    private HadoopPaths() {
+    }
+
+    /** A path with a scheme (hdfs://, file:/, s3a://) stays as it is; anything else is a local path made absolute. */
+    public static Path resolve(String location) {
+        URI uri = URI.create(location.replace(" ", "%20"));
+        if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+            return new Path(location);
+        }
+        return new Path(new File(location).getAbsoluteFile().toURI());
+    }
+
+    public static FileSystem fileSystem(Path path, Configuration conf) {
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            fs.setWriteChecksum(false); // no .crc files beside checkpoints on the local file system
+            return fs;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the file system of " + path, e);
+        }
+    }
+}

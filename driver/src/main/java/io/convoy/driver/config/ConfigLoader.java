@@ -1,0 +1,206 @@
+package io.convoy.driver.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import io.convoy.driver.config.RunConfig.DataFormat;
+import io.convoy.driver.config.RunConfig.ScheduleType;
+import io.convoy.driver.config.RunConfig.Sync;
+import io.convoy.zoo.ModelZoo;
+import io.convoy.zoo.UnknownModelException;
+import java.io.File;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a {@link RunConfig}: Convoy's defaults ({@code convoy/reference.conf}), then the run's file,
+ * then {@code key=value} overrides. Every value is checked here, before Spark starts; errors name the key.
+ */
+public final class ConfigLoader {
+    public static final String REFERENCE = "convoy/reference.conf";
+
+    private ConfigLoader() {
+    }
+
+    /** @param file a HOCON file, or null for defaults only */
+    /** Re-validates a resolved configuration saved in a run directory, with optional overrides on top. */
+    public static RunConfig fromSaved(String hocon, String origin, List<String> overrides) {
+        Config saved;
+        try {
+            saved = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
+        } catch (ConfigException e) {
+            throw new ConfigValidationException("cannot parse " + origin + ": " + e.getMessage(), e);
+        }
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE);
+        Config config = parseOverrides(overrides).withFallback(saved).withFallback(reference).resolve();
+        checkUnknownKeys(config, reference);
+        return validate(config);
+    }
+
+    public static RunConfig load(File file, List<String> overrides) {
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        Config config = reference;
+        if (file != null) {
+            if (!file.isFile()) {
+                throw new ConfigValidationException("config file " + file + " does not exist or is not a file");
+            }
+            try {
+                config = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false))
+                        .withFallback(config);
+            } catch (ConfigException e) {
+                throw new ConfigValidationException("cannot parse config file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        config = parseOverrides(overrides).withFallback(config);
+        try {
+            config = config.resolve();
+        } catch (ConfigException e) {
+            throw new ConfigValidationException("cannot resolve config: " + e.getMessage(), e);
+        }
+        checkUnknownKeys(config, reference);
+        try {
+            return validate(config);
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigValidationException(e.getMessage(), e);
+        }
+    }
+
+    /** Each override is {@code key=value} in HOCON syntax: {@code train.epochs=5}, {@code train.lr-schedule.milestones=[2,3]}. */
+    static Config parseOverrides(List<String> overrides) {
+        Config out = ConfigFactory.empty();
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigValidationException("override '" + o + "': expected key=value, e.g. train.epochs=5");
+            }
+            try {
+                out = ConfigFactory.parseString(o.substring(0, eq).trim() + " = " + quoteIfNeeded(o.substring(eq + 1).trim()))
+                        .withFallback(out);
+            } catch (ConfigException e) {
+                throw new ConfigValidationException("override '" + o + "': " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** Paths and URIs contain ':' and '/', which HOCON would read as syntax: quote simple strings that need it. */
+    private static String quoteIfNeeded(String value) {
+        if (value.isEmpty() || value.startsWith("\"") || value.startsWith("[") || value.startsWith("{")) {
+            return value.isEmpty() ? "\"\"" : value;
+        }
+        if (value.matches("[A-Za-z0-9_.+-]+")) {
+            return value;
+        }
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static void checkUnknownKeys(Config config, Config reference) {
+        for (Map.Entry<String, ConfigValue> e : config.entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith("spark.conf.")) {
+                continue;
+            }
+            if (!reference.hasPathOrNull(key)) {
+                throw new ConfigValidationException("unknown config key '" + key + "' (origin: "
+                        + e.getValue().origin().description() + "); see " + REFERENCE + " for every key");
+            }
+        }
+    }
+
+    private static RunConfig validate(Config c) {
+        String model = c.getString("model.name");
+        try {
+            ModelZoo.validate(model);
+        } catch (UnknownModelException e) {
+            throw new ConfigValidationException("model.name = " + model + ": " + e.getMessage(), e);
+        }
+        DataFormat format = enumValue(c, "data.format", DataFormat.class);
+        String path = c.getString("data.path");
+        if (path.isBlank()) {
+            throw new ConfigValidationException("data.path is not set: expected the directory of the "
+                    + format.name().toLowerCase(Locale.ROOT) + " files, e.g. data.path=/data/" + format.name().toLowerCase(Locale.ROOT));
+        }
+        String flip = c.getString("data.augment.flip").toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "true", "false", "on", "off").contains(flip)) {
+            throw ConfigValidationException.badValue("data.augment.flip", flip, "auto, true or false");
+        }
+        var data = new RunConfig.DataSettings(format, path,
+                atLeast(c, "data.train-limit", 0), atLeast(c, "data.test-limit", 0), atLeast(c, "data.augment.pad", 0), flip);
+
+        List<Integer> milestones = c.getIntList("train.lr-schedule.milestones");
+        int epochs = atLeast(c, "train.epochs", 1);
+        for (int m : milestones) {
+            if (m < 1) {
+                throw ConfigValidationException.badValue("train.lr-schedule.milestones", milestones, "epochs >= 1");
+            }
+        }
+        var train = new RunConfig.TrainSettings(epochs,
+                atLeast(c, "train.batch-size-per-worker", 1), atLeast(c, "train.workers", 0),
+                enumValue(c, "train.sync", Sync.class),
+                atLeast(c, "train.averaging.frequency", 1), atLeast(c, "train.averaging.prefetch", 0),
+                positive(c, "train.optimizer.lr"), fraction(c, "train.optimizer.momentum"),
+                nonNegative(c, "train.optimizer.weight-decay"),
+                enumValue(c, "train.lr-schedule.type", ScheduleType.class), milestones,
+                positive(c, "train.lr-schedule.gamma"), c.getLong("train.seed"));
+        var eval = new RunConfig.EvalSettings(atLeast(c, "eval.batch-size", 1), c.getBoolean("eval.every-epoch"));
+        Map<String, String> sparkConf = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
+            sparkConf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+        }
+        var spark = new RunConfig.SparkSettings(c.getString("spark.master"), c.getString("spark.app-name"), sparkConf);
+        var run = new RunConfig.RunSettings(c.getString("run.dir"), c.getString("run.name"));
+        return new RunConfig(run, new RunConfig.ModelSettings(model), data, train, eval, spark, c);
+    }
+
+    private static <E extends Enum<E>> E enumValue(Config c, String key, Class<E> type) {
+        String v = c.getString(key);
+        try {
+            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            String allowed = Arrays.stream(type.getEnumConstants())
+                    .map(x -> x.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+            String hint = key.equals("train.sync") && v.equalsIgnoreCase("sharing")
+                    ? " (gradient sharing is not available yet)" : "";
+            throw ConfigValidationException.badValue(key, v, "one of " + allowed + hint);
+        }
+    }
+
+    private static int atLeast(Config c, String key, int min) {
+        int v = c.getInt(key);
+        if (v < min) {
+            throw ConfigValidationException.badValue(key, v, "an integer >= " + min);
+        }
+        return v;
+    }
+
+    private static double positive(Config c, String key) {
+        double v = c.getDouble(key);
+        if (!(v > 0)) {
+            throw ConfigValidationException.badValue(key, v, "a number > 0");
+        }
+        return v;
+    }
+
+    private static double nonNegative(Config c, String key) {
+        double v = c.getDouble(key);
+        if (!(v >= 0)) {
+            throw ConfigValidationException.badValue(key, v, "a number >= 0");
+        }
+        return v;
+    }
+
+    private static double fraction(Config c, String key) {
+        double v = c.getDouble(key);
+        if (!(v >= 0 && v < 1)) {
+            throw ConfigValidationException.badValue(key, v, "a number in [0, 1)");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,53 @@
+package io.convoy.driver.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import io.convoy.worker.augment.Augmentation;
+import java.util.List;
+import java.util.Map;
+
+/** The typed, validated configuration of one run; {@link ConfigLoader} builds it. */
+public record RunConfig(RunSettings run, ModelSettings model, DataSettings data, TrainSettings train,
+                        EvalSettings eval, SparkSettings spark, Config resolved) {
+
+    public record RunSettings(String dir, String name) {
+    }
+
+    public record ModelSettings(String name) {
+    }
+
+    public enum DataFormat { MNIST, CIFAR10 }
+
+    public record DataSettings(DataFormat format, String path, int trainLimit, int testLimit, int pad, String flip) {
+        /** The training augmentation, with flip "auto" resolved by format. */
+        public Augmentation augmentation() {
+            boolean doFlip = switch (flip) {
+                case "auto" -> format == DataFormat.CIFAR10;
+                case "true", "on" -> true;
+                default -> false;
+            };
+            return new Augmentation(pad, doFlip);
+        }
+    }
+
+    public enum Sync { AVERAGING }
+
+    public enum ScheduleType { CONSTANT, STEP, COSINE }
+
+    public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Sync sync,
+                                int averagingFrequency, int prefetch,
+                                double lr, double momentum, double weightDecay,
+                                ScheduleType schedule, List<Integer> milestones, double gamma, long seed) {
+    }
+
+    public record EvalSettings(int batchSize, boolean everyEpoch) {
+    }
+
+    public record SparkSettings(String master, String appName, Map<String, String> conf) {
+    }
+
+    /** The resolved configuration as HOCON text, as saved in the run directory. */
+    public String render() {
+        return resolved.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    }
+}

@@ -1,0 +1,61 @@
+package io.convoy.driver.spark;
+
+import io.convoy.driver.config.RunConfig.SparkSettings;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the SparkContext with what Convoy's executors need on Java 17, whoever launched the driver. */
+public final class SparkContexts {
+    private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
+
+    /**
+     * The flags every Convoy JVM needs: Spark's own Java 17 --add-opens list, DL4J's helpers switched on
+     * (oneDNN convolutions), and the Aeron timeout DL4J's gradient sharing needs. The parent pom and the
+     * ./convoy launcher carry the same list.
+     */
+    public static final String EXECUTOR_JAVA_OPTIONS = String.join(" ",
+            "-XX:+IgnoreUnrecognizedVMOptions",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+            "-Dorg.eclipse.deeplearning4j.helpers.disable=false",
+            "-Daeron.publication.unblock.timeout=60000000000");
+
+    private SparkContexts() {
+    }
+
+    public static JavaSparkContext create(SparkSettings settings) {
+        // spark-submit passes its settings as system properties, which SparkConf reads: they win.
+        SparkConf conf = new SparkConf(true);
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(settings.master());
+        }
+        if (!conf.contains("spark.app.name")) {
+            conf.setAppName(settings.appName());
+        }
+        String master = conf.get("spark.master");
+        if (master.startsWith("local") && !conf.contains("spark.driver.host")) {
+            conf.set("spark.driver.host", "127.0.0.1");
+        }
+        String userOptions = conf.get("spark.executor.extraJavaOptions", "");
+        conf.set("spark.executor.extraJavaOptions", (EXECUTOR_JAVA_OPTIONS + " " + userOptions).trim());
+        for (Map.Entry<String, String> e : settings.conf().entrySet()) {
+            conf.set(e.getKey(), e.getValue());
+        }
+        log.info("starting Spark: master={}, app={}", master, conf.get("spark.app.name"));
+        return new JavaSparkContext(conf);
+    }
+}

@@ -1,0 +1,148 @@
+package io.convoy.driver.train;
+
+import io.convoy.driver.checkpoint.RunStore;
+import io.convoy.driver.config.RunConfig;
+import io.convoy.driver.config.RunConfig.TrainSettings;
+import io.convoy.driver.data.DatasetLoader;
+import io.convoy.driver.data.DatasetLoader.Split;
+import io.convoy.driver.eval.EvalCounts;
+import io.convoy.driver.eval.Evaluator;
+import io.convoy.driver.spark.SparkContexts;
+import io.convoy.worker.augment.Normalization;
+import io.convoy.worker.batch.MinibatchFunction;
+import io.convoy.worker.data.ImageRecord;
+import io.convoy.worker.data.ImageSplit;
+import io.convoy.zoo.ModelRequest;
+import io.convoy.zoo.ModelZoo;
+import io.convoy.zoo.ParameterCounts;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run: read and check the data, create the run directory, then per epoch reshuffle the
+ * training records over the workers, fit with parameter averaging, checkpoint, and evaluate.
+ */
+public final class TrainingRun {
+    private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
+
+    private final RunConfig config;
+
+    public TrainingRun(RunConfig config) {
+        this.config = config;
+    }
+
+    public TrainResult run() {
+        // Everything that can be wrong with the input is found before Spark starts.
+        Configuration hadoop = new Configuration();
+        DatasetLoader loader = new DatasetLoader(config.data(), hadoop);
+        ImageSplit train = loader.load(Split.TRAIN);
+        ImageSplit test = loader.load(Split.TEST);
+        Normalization norm = Normalization.measure(train.records(), train.shape().channels());
+        TrainSettings t = config.train();
+        ModelRequest request = new ModelRequest(train.shape(), train.numClasses(), t.seed(), updater(t), t.weightDecay());
+        ComputationGraph net = new ComputationGraph(ModelZoo.build(config.model().name(), request));
+        net.init();
+
+        String name = config.run().name().isBlank() ? config.model().name() : config.run().name();
+        RunStore store = RunStore.create(config.run().dir(), name, hadoop);
+        store.writeConfig(config.render());
+        store.writeJson("normalization.json", Map.of("mean", norm.mean(), "std", norm.std()));
+        log.info("run {}: model {} ({} trainable parameters), {} train / {} test records of {}, {} classes",
+                store.dir(), config.model().name(), ParameterCounts.trainable(net), train.size(), test.size(),
+                train.shape(), train.numClasses());
+        log.info("resolved configuration:\n{}", config.render());
+
+        try (JavaSparkContext sc = SparkContexts.create(config.spark())) {
+            return fit(sc, net, train, test, norm, store);
+        }
+    }
+
+    private TrainResult fit(JavaSparkContext sc, ComputationGraph net, ImageSplit train, ImageSplit test,
+                            Normalization norm, RunStore store) {
+        TrainSettings t = config.train();
+        int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, t.batchSizePerWorker())
+                .batchSizePerWorker(t.batchSizePerWorker())
+                .averagingFrequency(t.averagingFrequency())
+                .workerPrefetchNumBatches(t.prefetch())
+                // batches are built inside the tasks from records; no export to disk, no reshuffle of DataSets
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(Repartition.Never)
+                .rngSeed(t.seed())
+                .build();
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, master);
+        log.info("parameter averaging: {} workers x batch {} (global batch {}), averaging every {} minibatches",
+                workers, t.batchSizePerWorker(), workers * t.batchSizePerWorker(), t.averagingFrequency());
+
+        JavaRDD<ImageRecord> testRdd = sc.parallelize(test.records(), workers).cache();
+        List<Map<String, Object>> history = new ArrayList<>();
+        EvalCounts lastEval = null;
+        for (int epoch = 1; epoch <= t.epochs(); epoch++) {
+            double lr = LearningRateSchedule.rate(t, epoch);
+            sparkNet.getNetwork().setLearningRate(lr);
+            long start = System.nanoTime();
+            JavaRDD<DataSet> batches = sc.parallelize(shuffled(train.records(), t.seed(), epoch), workers)
+                    .mapPartitionsWithIndex(new MinibatchFunction(train.shape(), train.numClasses(),
+                            t.batchSizePerWorker(), config.data().augmentation(), norm, t.seed(), epoch), true);
+            sparkNet.fit(batches);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ComputationGraph current = sparkNet.getNetwork();
+
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("train_loss", sparkNet.getScore());
+            metrics.put("lr", lr);
+            metrics.put("epoch_seconds", seconds);
+            metrics.put("images_per_second", train.size() / seconds);
+            if (config.eval().everyEpoch() || epoch == t.epochs()) {
+                lastEval = Evaluator.evaluate(sc, current, testRdd, test, norm, config.eval().batchSize());
+                metrics.put("top1_error", lastEval.top1Error());
+                metrics.put("top5_error", lastEval.top5Error());
+                metrics.put("test_nll", lastEval.meanNll());
+            }
+            store.writeCheckpoint(epoch, current, metrics, config.render());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", epoch);
+            row.putAll(metrics);
+            history.add(row);
+            store.writeMetrics(history);
+            log.info("epoch {}/{}: lr {} loss {} {}{} img/s, checkpoint written",
+                    epoch, t.epochs(), String.format("%.4g", lr), String.format("%.4f", sparkNet.getScore()),
+                    metrics.containsKey("top1_error") ? String.format("top-1 error %.2f%% top-5 error %.2f%%, ",
+                            100 * metrics.get("top1_error"), 100 * metrics.get("top5_error")) : "",
+                    String.format("%.0f", train.size() / seconds));
+        }
+        if (lastEval != null) {
+            store.writeJson("eval-latest.json", lastEval.toMap());
+        }
+        return new TrainResult(store.dir().toString(), history, lastEval, sparkNet.getNetwork());
+    }
+
+    /** A fresh permutation per epoch from (seed, epoch): parallelize then gives every worker an even, new share. */
+    static List<ImageRecord> shuffled(List<ImageRecord> records, long seed, int epoch) {
+        List<ImageRecord> copy = new ArrayList<>(records);
+        Collections.shuffle(copy, new Random(seed * 1_000_003L + epoch));
+        return copy;
+    }
+
+    static IUpdater updater(TrainSettings t) {
+        return t.momentum() > 0 ? new Nesterovs(t.lr(), t.momentum()) : new Sgd(t.lr());
+    }
+}

@@ -1,0 +1,87 @@
+package io.convoy.driver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.convoy.driver.checkpoint.CheckpointInfo;
+import io.convoy.driver.checkpoint.RunStore;
+import io.convoy.driver.config.ConfigLoader;
+import io.convoy.driver.config.RunConfig;
+import io.convoy.driver.data.DatasetLoader;
+import io.convoy.driver.eval.EvalCounts;
+import io.convoy.driver.eval.EvaluationRun;
+import io.convoy.driver.eval.Evaluator;
+import io.convoy.driver.train.TrainResult;
+import io.convoy.driver.train.TrainingRun;
+import io.convoy.worker.augment.Normalization;
+import io.convoy.worker.data.ImageSplit;
+import io.convoy.worker.data.SyntheticImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton end to end on Spark local[2]: generated IDX data, a small ResNet trained with
+ * parameter averaging, checkpoints in a run directory, exact top-1/top-5 on the test split.
+ */
+class EndToEndTrainingTest {
+    // 301 test records: does not divide by the batch size or the number of partitions
+    private static final int TEST_RECORDS = 301;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainsCheckpointsAndReportsExactTopKError() throws Exception {
+        Path data = tmp.resolve("digits");
+        SyntheticImages.writeMnistDir(data, 1600, TEST_RECORDS, 11);
+        RunConfig config = ConfigLoader.load(null, List.of(
+                "data.format=mnist", "data.path=" + data, "run.dir=" + tmp.resolve("runs"),
+                "model.name=resnet8", "train.epochs=2", "train.batch-size-per-worker=32", "train.workers=2",
+                "train.optimizer.lr=0.05", "train.averaging.frequency=5", "eval.batch-size=64",
+                "spark.master=local[2]", "spark.conf.spark.ui.enabled=false"));
+
+        TrainResult result = new TrainingRun(config).run();
+
+        // learning: ten classes, chance is 90% top-1 error
+        EvalCounts eval = result.finalEval();
+        assertEquals(TEST_RECORDS, eval.total(), "every test record counted exactly once");
+        assertTrue(eval.top1Error() < 0.5, "top-1 error well below chance: " + eval.top1Error());
+        assertTrue(eval.top5Error() <= eval.top1Error());
+
+        // the run directory holds a checkpoint per epoch, listed in the manifest
+        RunStore store = RunStore.open(result.runDir(), new Configuration());
+        List<CheckpointInfo> manifest = store.manifest();
+        assertEquals(List.of(1, 2), manifest.stream().map(CheckpointInfo::epoch).toList());
+        Path runDir = Path.of(java.net.URI.create(result.runDir()));
+        assertTrue(Files.isRegularFile(runDir.resolve("checkpoints/epoch-0002.zip")));
+        assertTrue(Files.isRegularFile(runDir.resolve("checkpoints/epoch-0002.json")));
+        assertTrue(Files.readString(runDir.resolve("config.conf")).contains("resnet8"));
+        assertEquals(2, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
+
+        // the last checkpoint reloads to the same parameters as the trained network
+        RunStore.Loaded loaded = store.load("latest");
+        assertArrayEquals(result.network().params().data().asFloat(), loaded.net().params().data().asFloat());
+        assertEquals(result.network().getIterationCount(), loaded.net().getIterationCount());
+
+        // the reported errors equal a direct count of predictions in this JVM
+        ImageSplit test = new DatasetLoader(config.data(), new Configuration()).load(DatasetLoader.Split.TEST);
+        Normalization norm = Normalization.measure(
+                new DatasetLoader(config.data(), new Configuration()).load(DatasetLoader.Split.TRAIN).records(), 1);
+        EvalCounts direct = Evaluator.evaluateLocally(loaded.net(), test, norm, 17);
+        assertEquals(direct.total(), eval.total());
+        assertEquals(direct.top1Correct(), eval.top1Correct());
+        assertEquals(direct.top5Correct(), eval.top5Correct());
+        assertEquals(manifest.get(1).metrics().get("top1_error"), eval.top1Error(), 1e-12);
+
+        // `evaluate` on the saved run reproduces the numbers from the checkpoint alone
+        EvaluationRun.Result again = new EvaluationRun(result.runDir(), "epoch-2", List.of()).run();
+        assertEquals(eval.top1Correct(), again.counts().top1Correct());
+        assertEquals(eval.top5Correct(), again.counts().top5Correct());
+        assertTrue(Files.isRegularFile(runDir.resolve("eval-epoch-0002.json")));
+    }
+}
