@@ -6,11 +6,19 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 /**
  * One registered model.
  *
- * @param paperParams trainable parameter count the paper reports for its reference input
- *                    (CIFAR 3x32x32, 10 classes), or 0 where the paper gives none
+ * @param family         e.g. resnet-cifar, resnet-imagenet, densenet-cifar
+ * @param paperParams    trainable parameter count the paper (or torchvision, for the ImageNet nets) reports,
+ *                       for {@code referenceInput} and {@code referenceClasses}; 0 where none is published
+ * @param paperRounding  the unit the published figure is rounded to (e.g. 10,000 for "0.27M"); 1 if exact
+ * @param paperCountsBatchNorm whether the published figure includes BatchNorm's scale and shift
  */
-public record ModelEntry(String name, String description, long paperParams,
+public record ModelEntry(String name, String family, String description, long paperParams, long paperRounding,
+                         boolean paperCountsBatchNorm,
+                         InputShape referenceInput, int referenceClasses,
                          Function<ModelRequest, ComputationGraphConfiguration> builder) {
+
+    public static final InputShape CIFAR = new InputShape(3, 32, 32);
+    public static final InputShape IMAGENET = new InputShape(3, 224, 224);
 
     public ComputationGraphConfiguration build(ModelRequest request) {
         return builder.apply(request);

@@ -1,46 +1,112 @@
 package io.convoy.zoo;
 
+import io.convoy.zoo.densenet.DenseNet;
 import io.convoy.zoo.resnet.CifarResNet;
+import io.convoy.zoo.resnet.ImageNetResNet;
+import io.convoy.zoo.resnet.PreActResNet;
+import io.convoy.zoo.resnet.Shortcut;
+import io.convoy.zoo.resnet.WideResNet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 
 /**
  * Registry of model names to builders, in the manner of timm: every public variant is one line,
- * and tests are driven by the registry. Families with a free depth parameter ({@code resnet<depth>})
- * also accept depths that are not registered, as long as the depth is valid for the family.
+ * and tests are driven by the registry. Families with a free depth also accept unregistered members
+ * by pattern: {@code resnet<d>} and {@code resnet<d>_<a|b|c>} (CIFAR, 6n+2), {@code plain<d>}.
+ * Registered names win: {@code resnet50} and {@code resnet152} are the ImageNet nets, as in torchvision.
  */
 public final class ModelZoo {
-    private static final Pattern CIFAR_RESNET = Pattern.compile("resnet(\\d+)");
+    private static final Pattern CIFAR_RESNET = Pattern.compile("resnet(\\d+)(?:_([abc]))?");
+    private static final Pattern PLAIN = Pattern.compile("plain(\\d+)");
 
     private static final Map<String, ModelEntry> ENTRIES = new LinkedHashMap<>();
 
     static {
-        // He et al. 2016, "Deep Residual Learning for Image Recognition", Table 6 (CIFAR-10).
-        cifarResNet(20, 270_000);
-        cifarResNet(32, 460_000);
-        cifarResNet(44, 660_000);
-        cifarResNet(56, 850_000);
-        cifarResNet(110, 1_700_000);
-        cifarResNet(1202, 19_400_000);
+        // He et al. 2016, "Deep Residual Learning for Image Recognition", Table 6 (CIFAR-10, option A).
+        cifarResNet(20, 270_000, 10_000);
+        cifarResNet(32, 460_000, 10_000);
+        cifarResNet(44, 660_000, 10_000);
+        cifarResNet(56, 850_000, 10_000);
+        cifarResNet(110, 1_700_000, 100_000);
+        cifarResNet(1202, 19_400_000, 100_000);
+        // Plain twins of Fig. 6: the same layers without shortcuts (no parameter counts published).
+        for (int d : new int[] {20, 32, 44, 56, 110}) {
+            register("plain" + d, "plain-cifar", "plain " + d + "-layer net (He et al. 2016, Fig. 6)", 0, 1,
+                    ModelEntry.CIFAR, 10, r -> CifarResNet.of(d, Shortcut.NONE).build(r));
+        }
+        // He et al. 2016b, "Identity Mappings in Deep Residual Networks", Table 3.
+        register("preact_resnet110", "preact-resnet-cifar", "pre-activation ResNet-110, basic units (He et al. 2016b)",
+                1_700_000, 100_000, ModelEntry.CIFAR, 10, r -> PreActResNet.basic(110).build(r));
+        register("preact_resnet164", "preact-resnet-cifar", "pre-activation ResNet-164, bottleneck units (He et al. 2016b)",
+                1_700_000, 100_000, ModelEntry.CIFAR, 10, r -> PreActResNet.bottleneck(164).build(r));
+        // The paper's 10.2M matches the convolution and classifier weights alone (10.18M); with BatchNorm's
+        // scale and shift (another 0.15M) the net has 10.33M trainable parameters.
+        ENTRIES.put("preact_resnet1001", new ModelEntry("preact_resnet1001", "preact-resnet-cifar",
+                "pre-activation ResNet-1001, bottleneck units (He et al. 2016b)", 10_200_000, 100_000, false,
+                ModelEntry.CIFAR, 10, r -> PreActResNet.bottleneck(1001).build(r)));
+        // Zagoruyko and Komodakis 2016, Tables 1 and 4.
+        wideResNet(16, 8, 11_000_000);
+        wideResNet(28, 10, 36_500_000);
+        wideResNet(40, 4, 8_900_000);
+        // He et al. 2016, Table 1; parameter counts as torchvision reports them (exact).
+        imagenetResNet("resnet18", ImageNetResNet.basic(2, 2, 2, 2), 11_689_512);
+        imagenetResNet("resnet34", ImageNetResNet.basic(3, 4, 6, 3), 21_797_672);
+        imagenetResNet("resnet50", ImageNetResNet.bottleneck(3, 4, 6, 3), 25_557_032);
+        imagenetResNet("resnet101", ImageNetResNet.bottleneck(3, 4, 23, 3), 44_549_160);
+        imagenetResNet("resnet152", ImageNetResNet.bottleneck(3, 8, 36, 3), 60_192_808);
+        // Huang et al. 2017, Table 2 (CIFAR, rounded to 0.1M).
+        cifarDenseNet("densenet_40_12", 40, 12, false, 1_000_000);
+        cifarDenseNet("densenet_100_12", 100, 12, false, 7_000_000);
+        cifarDenseNet("densenet_100_24", 100, 24, false, 27_200_000);
+        cifarDenseNet("densenet_bc_100_12", 100, 12, true, 800_000);
+        cifarDenseNet("densenet_bc_250_24", 250, 24, true, 15_300_000);
+        cifarDenseNet("densenet_bc_190_40", 190, 40, true, 25_600_000);
+        // Huang et al. 2017, Table 1; counts as torchvision reports them (exact).
+        imagenetDenseNet("densenet121", 32, new int[] {6, 12, 24, 16}, 7_978_856);
+        imagenetDenseNet("densenet169", 32, new int[] {6, 12, 32, 32}, 14_149_480);
+        imagenetDenseNet("densenet201", 32, new int[] {6, 12, 48, 32}, 20_013_928);
+        imagenetDenseNet("densenet161", 48, new int[] {6, 12, 36, 24}, 28_681_000);
     }
 
     private ModelZoo() {
     }
 
-    private static void cifarResNet(int depth, long paperParams) {
-        register(new ModelEntry("resnet" + depth,
-                "CIFAR ResNet-" + depth + " (He et al. 2016, 6n+2 layers, shortcut option A)",
-                paperParams, request -> CifarResNet.of(depth).build(request)));
+    private static void cifarResNet(int depth, long paperParams, long rounding) {
+        register("resnet" + depth, "resnet-cifar", "CIFAR ResNet-" + depth + " (He et al. 2016, 6n+2 layers, shortcut option A)",
+                paperParams, rounding, ModelEntry.CIFAR, 10, r -> CifarResNet.of(depth).build(r));
     }
 
-    private static void register(ModelEntry entry) {
-        if (ENTRIES.putIfAbsent(entry.name(), entry) != null) {
-            throw new IllegalStateException("model registered twice: " + entry.name());
+    private static void wideResNet(int depth, int k, long paperParams) {
+        register("wrn_" + depth + "_" + k, "wide-resnet-cifar", "WRN-" + depth + "-" + k + " (Zagoruyko and Komodakis 2016)",
+                paperParams, 100_000, ModelEntry.CIFAR, 10, r -> WideResNet.of(depth, k, 0).build(r));
+    }
+
+    private static void imagenetResNet(String name, ImageNetResNet net, long params) {
+        register(name, "resnet-imagenet", "ImageNet " + name + " (He et al. 2016, Table 1)", params, 1,
+                ModelEntry.IMAGENET, 1000, net::build);
+    }
+
+    private static void cifarDenseNet(String name, int depth, int k, boolean bc, long paperParams) {
+        register(name, "densenet-cifar", "CIFAR DenseNet" + (bc ? "-BC" : "") + " L=" + depth + " k=" + k + " (Huang et al. 2017)",
+                paperParams, 100_000, ModelEntry.CIFAR, 10, r -> DenseNet.cifar(depth, k, bc).build(r));
+    }
+
+    private static void imagenetDenseNet(String name, int k, int[] blocks, long params) {
+        register(name, "densenet-imagenet", "ImageNet " + name + " (Huang et al. 2017, Table 1)", params, 1,
+                ModelEntry.IMAGENET, 1000, r -> DenseNet.imagenet(k, blocks).build(r));
+    }
+
+    private static void register(String name, String family, String description, long params, long rounding,
+                                 InputShape input, int classes, Function<ModelRequest, ComputationGraphConfiguration> builder) {
+        ModelEntry entry = new ModelEntry(name, family, description, params, rounding, true, input, classes, builder);
+        if (ENTRIES.putIfAbsent(name, entry) != null) {
+            throw new IllegalStateException("model registered twice: " + name);
         }
     }
 
@@ -53,7 +119,7 @@ public final class ModelZoo {
     public static ModelEntry entry(String name) {
         return find(name).orElseThrow(() -> new UnknownModelException(
                 "unknown model '" + name + "'; valid models: " + String.join(", ", ENTRIES.keySet())
-                        + " (or resnet<depth> for any depth 6n+2)"));
+                        + " (or resnet<depth>, resnet<depth>_<a|b|c>, plain<depth> for any depth 6n+2)"));
     }
 
     /** Checks a name without building anything; throws {@link UnknownModelException} naming what is valid. */
@@ -72,9 +138,16 @@ public final class ModelZoo {
         }
         Matcher m = CIFAR_RESNET.matcher(name);
         if (m.matches()) {
-            int depth = parseDepth(m.group(1), name);
-            CifarResNet net = CifarResNet.of(depth); // throws if depth is not 6n+2
-            return Optional.of(new ModelEntry(name, "CIFAR ResNet-" + depth + " (He et al. 2016)", 0, net::build));
+            Shortcut option = m.group(2) == null ? Shortcut.A : Shortcut.valueOf(m.group(2).toUpperCase());
+            CifarResNet net = CifarResNet.of(parseDepth(m.group(1), name), option); // throws unless 6n+2
+            return Optional.of(new ModelEntry(name, "resnet-cifar", "CIFAR ResNet-" + net.depth() + ", shortcut option " + option,
+                    0, 1, true, ModelEntry.CIFAR, 10, net::build));
+        }
+        m = PLAIN.matcher(name);
+        if (m.matches()) {
+            CifarResNet net = CifarResNet.of(parseDepth(m.group(1), name), Shortcut.NONE);
+            return Optional.of(new ModelEntry(name, "plain-cifar", "plain " + net.depth() + "-layer net",
+                    0, 1, true, ModelEntry.CIFAR, 10, net::build));
         }
         return Optional.empty();
     }

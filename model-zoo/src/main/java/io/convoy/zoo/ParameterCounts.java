@@ -13,6 +13,35 @@ public final class ParameterCounts {
      * Trainable parameters: DL4J keeps BatchNorm's running mean and variance in the parameter
      * vector, papers do not count them.
      */
+    /**
+     * Trainable parameters of a configuration, counted from its layer configurations without
+     * allocating the network (a 60M-parameter net costs nothing to count).
+     */
+    public static long trainable(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, InputShape input) {
+        return trainable(conf, input, true);
+    }
+
+    /** @param withBatchNorm false leaves out BatchNorm's scale and shift too (some papers count only weights) */
+    public static long trainable(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, InputShape input,
+                                 boolean withBatchNorm) {
+        var types = conf.getLayerActivationTypes(input.toInputType()); // also fills in every nIn
+        long total = 0;
+        for (var e : conf.getVertices().entrySet()) {
+            if (e.getValue() instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+                var layer = lv.getLayerConf().getLayer();
+                long all = layer.initializer().numParams(layer);
+                if (layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization bn) {
+                    all = withBatchNorm ? all - 2 * bn.getNOut() : 0; // running mean and variance are not trained
+                }
+                total += all;
+            }
+        }
+        if (types.isEmpty()) {
+            throw new IllegalStateException("no activation types for " + input);
+        }
+        return total;
+    }
+
     public static long trainable(ComputationGraph net) {
         long total = 0;
         for (Layer layer : net.getLayers()) {

@@ -1,0 +1,42 @@
+package io.convoy.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ModelsCommandTest {
+    private static String run(int expectedExit, String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(expectedExit, ConvoyCli.execute(args));
+        } finally {
+            System.setOut(saved);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void listsNamesFamiliesParametersAndMultiplyAdds() {
+        String out = run(0, "models", "resnet20", "resnet50");
+        // ResNet-20: 269,722 parameters, ~41M multiply-adds on 32x32 (the paper's 41M FLOPs)
+        assertTrue(out.contains("resnet20") && out.contains("resnet-cifar") && out.contains("269,722"), out);
+        assertTrue(out.matches("(?s).*resnet20 .*  40,[0-9]{3},[0-9]{3}.*"), out);
+        assertTrue(out.contains("25,557,032") && out.contains("resnet-imagenet"), out);
+    }
+
+    @Test
+    void countsForAGivenInputShape() {
+        String out = run(0, "models", "--input", "1x28x28", "--classes", "7", "resnet8");
+        assertTrue(out.contains("1x28x28/7"), out);
+        // convolutions 73,872 (a 1-channel stem: 144), BatchNorm 480, a 7-way classifier 64*7+7 = 455
+        assertTrue(out.contains("74,807"), out);
+        run(2, "models", "--input", "3x32", "resnet8");
+        run(2, "models", "vgg16");
+    }
+}
