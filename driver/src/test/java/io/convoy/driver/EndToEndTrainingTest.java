@@ -84,4 +84,30 @@ class EndToEndTrainingTest {
         assertEquals(eval.top5Correct(), again.counts().top5Correct());
         assertTrue(Files.isRegularFile(runDir.resolve("eval-epoch-0002.json")));
     }
+
+    /**
+     * Gradient sharing runs end to end, checkpoints and evaluates. It learns far more slowly than
+     * averaging (measured: top-1 error 69-80% after 2-3 epochs where averaging reaches 0%), an open
+     * problem; the test holds it to "better than chance" on top-5 and to the exact record count.
+     */
+    @Test
+    void gradientSharingRunsEndToEndInOneJvm() throws Exception {
+        java.util.Set<String> aeronBefore = io.convoy.driver.train.sharing.AeronDirectories.snapshot();
+        Path data = tmp.resolve("digits");
+        SyntheticImages.writeMnistDir(data, 1200, 200, 5);
+        RunConfig config = ConfigLoader.load(null, List.of(
+                "data.format=mnist", "data.path=" + data, "run.dir=" + tmp.resolve("runs"),
+                "model.name=resnet8", "train.epochs=2", "train.batch-size-per-worker=32", "train.workers=2",
+                "train.sync=sharing", "train.optimizer.lr=0.01", "train.epochs=3",
+                "spark.master=local[2]", "spark.conf.spark.ui.enabled=false"));
+
+        TrainResult result = new TrainingRun(config).run();
+
+        assertEquals(200, result.finalEval().total());
+        assertTrue(result.finalEval().top5Error() < 0.4, "top-5 error below chance (50%): " + result.finalEval().top5Error());
+        assertEquals(aeronBefore, io.convoy.driver.train.sharing.AeronDirectories.snapshot(), "no Aeron directories left behind");
+        RunStore store = RunStore.open(result.runDir(), new Configuration());
+        assertEquals(3, store.manifest().size());
+        assertArrayEquals(result.network().params().data().asFloat(), store.load("latest").net().params().data().asFloat());
+    }
 }

@@ -91,8 +91,8 @@ class CliErrorsTest {
     void badValuesNameTheKey() {
         assertEquals(2, train("data.path=/x", "train.epochs=0"));
         assertTrue(stderr().contains("train.epochs"), stderr());
-        assertEquals(2, train("data.path=/x", "train.sync=sharing"));
-        assertTrue(stderr().contains("train.sync") && stderr().contains("averaging"), stderr());
+        assertEquals(2, train("data.path=/x", "train.sync=gossip"));
+        assertTrue(stderr().contains("train.sync") && stderr().contains("gossip") && stderr().contains("averaging, sharing"), stderr());
         assertEquals(2, train("data.path=/x", "train.epochz=3"));
         assertTrue(stderr().contains("train.epochz"), stderr());
         assertEquals(2, ConvoyCli.execute("train", tmp.resolve("missing.conf").toString()));

@@ -144,7 +144,7 @@ public final class ConfigLoader {
         var train = new RunConfig.TrainSettings(epochs,
                 atLeast(c, "train.batch-size-per-worker", 1), atLeast(c, "train.workers", 0),
                 enumValue(c, "train.sync", Sync.class),
-                atLeast(c, "train.averaging.frequency", 1), atLeast(c, "train.averaging.prefetch", 0),
+                atLeast(c, "train.averaging.frequency", 1), atLeast(c, "train.averaging.prefetch", 0), sharing(c),
                 positive(c, "train.optimizer.lr"), fraction(c, "train.optimizer.momentum"),
                 nonNegative(c, "train.optimizer.weight-decay"),
                 enumValue(c, "train.lr-schedule.type", ScheduleType.class), milestones,
@@ -159,6 +159,17 @@ public final class ConfigLoader {
         return new RunConfig(run, new RunConfig.ModelSettings(model), data, train, eval, spark, c);
     }
 
+    private static RunConfig.SharingSettings sharing(Config c) {
+        String algorithm = c.getString("train.sharing.threshold-algorithm");
+        if (!algorithm.equals("adaptive") && !algorithm.equals("fixed")) {
+            throw ConfigValidationException.badValue("train.sharing.threshold-algorithm", algorithm, "adaptive or fixed");
+        }
+        return new RunConfig.SharingSettings(algorithm.equals("adaptive"), positive(c, "train.sharing.threshold"),
+                positive(c, "train.sharing.residual-clip"), atLeast(c, "train.sharing.residual-frequency", 1),
+                c.getInt("train.sharing.workers-per-node"), c.getString("train.sharing.controller-address"),
+                c.getString("train.sharing.network-mask"));
+    }
+
     private static <E extends Enum<E>> E enumValue(Config c, String key, Class<E> type) {
         String v = c.getString(key);
         try {
@@ -166,9 +177,7 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             String allowed = Arrays.stream(type.getEnumConstants())
                     .map(x -> x.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
-            String hint = key.equals("train.sync") && v.equalsIgnoreCase("sharing")
-                    ? " (gradient sharing is not available yet)" : "";
-            throw ConfigValidationException.badValue(key, v, "one of " + allowed + hint);
+            throw ConfigValidationException.badValue(key, v, "one of " + allowed);
         }
     }
 

@@ -30,14 +30,19 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
         }
     }
 
-    public enum Sync { AVERAGING }
+    public enum Sync { AVERAGING, SHARING }
 
     public enum ScheduleType { CONSTANT, STEP, COSINE }
 
     public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Sync sync,
-                                int averagingFrequency, int prefetch,
+                                int averagingFrequency, int prefetch, SharingSettings sharing,
                                 double lr, double momentum, double weightDecay,
                                 ScheduleType schedule, List<Integer> milestones, double gamma, long seed) {
+    }
+
+    /** Gradient sharing (DL4J SharedTrainingMaster, threshold-encoded updates over Aeron). */
+    public record SharingSettings(boolean adaptive, double threshold, double residualClip, int residualFrequency,
+                                  int workersPerNode, String controllerAddress, String networkMask) {
     }
 
     public record EvalSettings(int batchSize, boolean everyEpoch) {

@@ -21,14 +21,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import io.convoy.driver.train.sharing.AeronDirectories;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -70,8 +69,13 @@ public final class TrainingRun {
                 train.shape(), train.numClasses());
         log.info("resolved configuration:\n{}", config.render());
 
+        Set<String> aeronBefore = AeronDirectories.snapshot();
         try (JavaSparkContext sc = SparkContexts.create(config.spark())) {
             return fit(sc, net, train, test, norm, store);
+        } finally {
+            if (t.sync() == RunConfig.Sync.SHARING) {
+                AeronDirectories.removeNewSince(aeronBefore);
+            }
         }
     }
 
@@ -79,18 +83,7 @@ public final class TrainingRun {
                             Normalization norm, RunStore store) {
         TrainSettings t = config.train();
         int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, t.batchSizePerWorker())
-                .batchSizePerWorker(t.batchSizePerWorker())
-                .averagingFrequency(t.averagingFrequency())
-                .workerPrefetchNumBatches(t.prefetch())
-                // batches are built inside the tasks from records; no export to disk, no reshuffle of DataSets
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(Repartition.Never)
-                .rngSeed(t.seed())
-                .build();
-        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, master);
-        log.info("parameter averaging: {} workers x batch {} (global batch {}), averaging every {} minibatches",
-                workers, t.batchSizePerWorker(), workers * t.batchSizePerWorker(), t.averagingFrequency());
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, TrainingMasters.create(t, sc, workers));
 
         JavaRDD<ImageRecord> testRdd = sc.parallelize(test.records(), workers).cache();
         List<Map<String, Object>> history = new ArrayList<>();
@@ -107,7 +100,9 @@ public final class TrainingRun {
             ComputationGraph current = sparkNet.getNetwork();
 
             Map<String, Double> metrics = new LinkedHashMap<>();
-            metrics.put("train_loss", sparkNet.getScore());
+            if (t.sync() == RunConfig.Sync.AVERAGING) {
+                metrics.put("train_loss", sparkNet.getScore()); // SharedTrainingMaster reports no score
+            }
             metrics.put("lr", lr);
             metrics.put("epoch_seconds", seconds);
             metrics.put("images_per_second", train.size() / seconds);
@@ -123,8 +118,9 @@ public final class TrainingRun {
             row.putAll(metrics);
             history.add(row);
             store.writeMetrics(history);
-            log.info("epoch {}/{}: lr {} loss {} {}{} img/s, checkpoint written",
-                    epoch, t.epochs(), String.format("%.4g", lr), String.format("%.4f", sparkNet.getScore()),
+            log.info("epoch {}/{}: lr {} {}{}{} img/s, checkpoint written",
+                    epoch, t.epochs(), String.format("%.4g", lr),
+                    metrics.containsKey("train_loss") ? String.format("loss %.4f ", metrics.get("train_loss")) : "",
                     metrics.containsKey("top1_error") ? String.format("top-1 error %.2f%% top-5 error %.2f%%, ",
                             100 * metrics.get("top1_error"), 100 * metrics.get("top5_error")) : "",
                     String.format("%.0f", train.size() / seconds));

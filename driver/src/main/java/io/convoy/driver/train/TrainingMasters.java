@@ -1,0 +1,73 @@
+package io.convoy.driver.train;
+
+import io.convoy.driver.config.RunConfig.TrainSettings;
+import io.convoy.driver.train.sharing.FreeUdpPortSupplier;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.ResidualClippingPostProcessor;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place {@code train.sync} turns into a DL4J TrainingMaster. */
+final class TrainingMasters {
+    private static final Logger log = LoggerFactory.getLogger(TrainingMasters.class);
+
+    private TrainingMasters() {
+    }
+
+    static TrainingMaster<?, ?> create(TrainSettings t, JavaSparkContext sc, int workers) {
+        return switch (t.sync()) {
+            case AVERAGING -> {
+                log.info("parameter averaging: {} workers x batch {} (global batch {}), averaging every {} minibatches",
+                        workers, t.batchSizePerWorker(), workers * t.batchSizePerWorker(), t.averagingFrequency());
+                yield new ParameterAveragingTrainingMaster.Builder(workers, t.batchSizePerWorker())
+                        .batchSizePerWorker(t.batchSizePerWorker())
+                        .averagingFrequency(t.averagingFrequency())
+                        .workerPrefetchNumBatches(t.prefetch())
+                        // batches are built inside the tasks from records: no export to disk, no reshuffle of DataSets
+                        .rddTrainingApproach(RDDTrainingApproach.Direct)
+                        .repartionData(Repartition.Never)
+                        .rngSeed(t.seed())
+                        .build();
+            }
+            case SHARING -> {
+                var s = t.sharing();
+                String controller = !s.controllerAddress().isBlank() ? s.controllerAddress()
+                        : sc.getConf().get("spark.driver.host", "127.0.0.1");
+                VoidConfiguration.VoidConfigurationBuilder voidConf = VoidConfiguration.builder()
+                        .controllerAddress(controller)
+                        .portSupplier(new FreeUdpPortSupplier());
+                if (!s.networkMask().isBlank()) {
+                    voidConf.networkMask(s.networkMask());
+                }
+                ThresholdAlgorithm threshold = s.adaptive()
+                        ? new AdaptiveThresholdAlgorithm(s.threshold())
+                        : new FixedThresholdAlgorithm(s.threshold());
+                SharedTrainingMaster.Builder b = new SharedTrainingMaster.Builder(voidConf.build(), t.batchSizePerWorker())
+                        .batchSizePerWorker(t.batchSizePerWorker())
+                        .thresholdAlgorithm(threshold)
+                        .residualPostProcessor(new ResidualClippingPostProcessor(s.residualClip(), s.residualFrequency()))
+                        .workerPrefetchNumBatches(t.prefetch())
+                        .rddTrainingApproach(RDDTrainingApproach.Direct)
+                        .repartitionData(Repartition.Never)
+                        .rngSeed(t.seed());
+                if (s.workersPerNode() > 0) {
+                    b.workersPerNode(s.workersPerNode());
+                }
+                log.warn("gradient sharing is experimental: on Convoy's tests it learns far more slowly than "
+                        + "parameter averaging (see README, 'Status'); use train.sync = averaging for real runs");
+                log.info("gradient sharing: {} partitions x batch {}, {} threshold {}, controller {}",
+                        workers, t.batchSizePerWorker(), s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
+                yield b.build();
+            }
+        };
+    }
+}
