@@ -2,6 +2,9 @@ package io.convoy.zoo;
 
 import io.convoy.zoo.densenet.DenseNet;
 import io.convoy.zoo.resnet.CifarResNet;
+import io.convoy.zoo.resnet.IdentityMappingResNet;
+import io.convoy.zoo.resnet.IdentityMappingResNet.ShortcutVariant;
+import io.convoy.zoo.resnet.IdentityMappingResNet.UnitOrder;
 import io.convoy.zoo.resnet.ImageNetResNet;
 import io.convoy.zoo.resnet.PreActResNet;
 import io.convoy.zoo.resnet.Shortcut;
@@ -24,6 +27,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 public final class ModelZoo {
     private static final Pattern CIFAR_RESNET = Pattern.compile("resnet(\\d+)(?:_([abc]))?");
     private static final Pattern PLAIN = Pattern.compile("plain(\\d+)");
+    private static final Pattern VARIANT = Pattern.compile("resnet(\\d+)_([a-z_]+)");
+    /** The exclusive-gating row of Table 1 the paper reports best: gate bias initialised to -6. */
+    private static final double GATE_BIAS = -6.0;
 
     private static final Map<String, ModelEntry> ENTRIES = new LinkedHashMap<>();
 
@@ -50,6 +56,17 @@ public final class ModelZoo {
         ENTRIES.put("preact_resnet1001", new ModelEntry("preact_resnet1001", "preact-resnet-cifar",
                 "pre-activation ResNet-1001, bottleneck units (He et al. 2016b)", 10_200_000, 100_000, false,
                 ModelEntry.CIFAR, 10, r -> PreActResNet.bottleneck(1001).build(r)));
+        // He et al. 2016b, Table 1 (shortcut variants) and Table 2 (unit orders) on ResNet-110.
+        for (ShortcutVariant v : ShortcutVariant.values()) {
+            if (v != ShortcutVariant.IDENTITY) {
+                variant(110, v, UnitOrder.ORIGINAL);
+            }
+        }
+        for (UnitOrder o : UnitOrder.values()) {
+            if (o != UnitOrder.ORIGINAL) {
+                variant(110, ShortcutVariant.IDENTITY, o);
+            }
+        }
         // Zagoruyko and Komodakis 2016, Tables 1 and 4.
         wideResNet(16, 8, 11_000_000);
         wideResNet(28, 10, 36_500_000);
@@ -80,6 +97,13 @@ public final class ModelZoo {
     private static void cifarResNet(int depth, long paperParams, long rounding) {
         register("resnet" + depth, "resnet-cifar", "CIFAR ResNet-" + depth + " (He et al. 2016, 6n+2 layers, shortcut option A)",
                 paperParams, rounding, ModelEntry.CIFAR, 10, r -> CifarResNet.of(depth).build(r));
+    }
+
+    private static void variant(int depth, ShortcutVariant v, UnitOrder o) {
+        String suffix = (v != ShortcutVariant.IDENTITY ? v.name() : o.name()).toLowerCase();
+        register("resnet" + depth + "_" + suffix, "resnet-cifar-identity-mappings",
+                "CIFAR ResNet-" + depth + ", " + suffix.replace('_', ' ') + " (He et al. 2016b)", 0, 1,
+                ModelEntry.CIFAR, 10, r -> IdentityMappingResNet.of(depth, v, o, GATE_BIAS).build(r));
     }
 
     private static void wideResNet(int depth, int k, long paperParams) {
@@ -119,7 +143,8 @@ public final class ModelZoo {
     public static ModelEntry entry(String name) {
         return find(name).orElseThrow(() -> new UnknownModelException(
                 "unknown model '" + name + "'; valid models: " + String.join(", ", ENTRIES.keySet())
-                        + " (or resnet<depth>, resnet<depth>_<a|b|c>, plain<depth> for any depth 6n+2)"));
+                        + " (or resnet<depth>, resnet<depth>_<a|b|c>, resnet<depth>_<variant of He et al. 2016b>,"
+                        + " plain<depth> for any depth 6n+2)"));
     }
 
     /** Checks a name without building anything; throws {@link UnknownModelException} naming what is valid. */
@@ -142,6 +167,25 @@ public final class ModelZoo {
             CifarResNet net = CifarResNet.of(parseDepth(m.group(1), name), option); // throws unless 6n+2
             return Optional.of(new ModelEntry(name, "resnet-cifar", "CIFAR ResNet-" + net.depth() + ", shortcut option " + option,
                     0, 1, true, ModelEntry.CIFAR, 10, net::build));
+        }
+        m = VARIANT.matcher(name);
+        if (m.matches()) {
+            int depth = parseDepth(m.group(1), name);
+            String suffix = m.group(2).toUpperCase();
+            ShortcutVariant v = ShortcutVariant.IDENTITY;
+            UnitOrder o = UnitOrder.ORIGINAL;
+            try {
+                v = ShortcutVariant.valueOf(suffix);
+            } catch (IllegalArgumentException notAShortcut) {
+                try {
+                    o = UnitOrder.valueOf(suffix);
+                } catch (IllegalArgumentException notAnOrder) {
+                    return Optional.empty();
+                }
+            }
+            IdentityMappingResNet net = IdentityMappingResNet.of(depth, v, o, GATE_BIAS);
+            return Optional.of(new ModelEntry(name, "resnet-cifar-identity-mappings", "CIFAR ResNet-" + depth + ", "
+                    + m.group(2).replace('_', ' '), 0, 1, true, ModelEntry.CIFAR, 10, net::build));
         }
         m = PLAIN.matcher(name);
         if (m.matches()) {

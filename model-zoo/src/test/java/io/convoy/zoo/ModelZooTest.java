@@ -144,6 +144,34 @@ class ModelZooTest {
     }
 
     @Test
+    void identityMappingVariantsChangeOnlyWhatThePaperVaries() {
+        InputShape cifar = ModelEntry.CIFAR;
+        ModelRequest r = ModelRequest.cifar10();
+        long original = ParameterCounts.trainable(ModelZoo.build("resnet20", r), cifar);
+        // parameter-free variants keep the count
+        assertEquals(original, ParameterCounts.trainable(ModelZoo.build("resnet20_constant_scaling", r), cifar));
+        assertEquals(original, ParameterCounts.trainable(ModelZoo.build("resnet20_dropout_shortcut", r), cifar));
+        // a gate is a 1x1 conv with bias on every identity shortcut: 7 per stage width minus the 2 that change shape
+        long gates = 3 * (16 * 16 + 16) + 2 * (32 * 32 + 32) + 2 * (64 * 64 + 64);
+        assertEquals(original + gates, ParameterCounts.trainable(ModelZoo.build("resnet20_exclusive_gating", r), cifar));
+        assertEquals(original + gates, ParameterCounts.trainable(ModelZoo.build("resnet20_shortcut_only_gating", r), cifar));
+        // BN after addition moves a BN. Full pre-activation drops the stem BN (-16 channels), adds the
+        // final BN (+64), and normalises the two stage-entry units' inputs, not outputs (-16, -32): net zero
+        assertEquals(original, ParameterCounts.trainable(ModelZoo.build("resnet20_bn_after_addition", r), cifar));
+        assertEquals(original, ParameterCounts.trainable(ModelZoo.build("resnet20_full_preactivation", r), cifar));
+        assertTrue(ModelZoo.build("resnet20_full_preactivation", r).getVertices().containsKey("final.bn"));
+        assertThrows(UnknownModelException.class, () -> ModelZoo.validate("resnet20_sideways"));
+    }
+
+    @Test
+    void gatesStartMostlyClosedAsConfigured() {
+        ComputationGraph net = new ComputationGraph(ModelZoo.build("resnet20_exclusive_gating", ModelRequest.cifar10()));
+        net.init();
+        // b_g = -6: the gate starts near sigmoid(-6) = 0.0025, so the unit starts as an identity
+        assertEquals(-6.0, net.getLayer("stage1.block2.gate").getParam("b").getDouble(0), 1e-9);
+    }
+
+    @Test
     void multiplyAddsOfResNet50MatchThePublishedFigure() {
         // He et al. 2016, Table 1: 3.8 x 10^9 FLOPs (multiply-adds) for ResNet-50 at 224x224
         ModelEntry e = ModelZoo.entry("resnet50");

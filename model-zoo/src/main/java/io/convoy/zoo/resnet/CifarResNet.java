@@ -1,10 +1,8 @@
 package io.convoy.zoo.resnet;
 
 import static io.convoy.zoo.Blocks.add;
-import static io.convoy.zoo.Blocks.concat;
 import static io.convoy.zoo.Blocks.convBn;
 import static io.convoy.zoo.Blocks.convBnRelu;
-import static io.convoy.zoo.Blocks.pool;
 import static io.convoy.zoo.Blocks.relu;
 import static io.convoy.zoo.VertexNames.block;
 import static io.convoy.zoo.VertexNames.name;
@@ -15,8 +13,6 @@ import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.UnknownModelException;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.graph.ScaleVertex;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 
 /**
  * The CIFAR ResNet of He et al. 2016 ("Deep Residual Learning for Image Recognition", section 4.2):
@@ -98,24 +94,6 @@ public final class CifarResNet {
         if (sameShape) {
             return in;
         }
-        return zeroPadShortcut(g, prefix, in, inChannels, outChannels, stride);
-    }
-
-    /** Option A: a strided subsample with zero channels appended (no parameters). */
-    private static String zeroPadShortcut(GraphBuilder g, String prefix, String in, int inChannels, int outChannels, int stride) {
-        String sub = in;
-        if (stride != 1) {
-            // a 1x1 max pool with stride 2 keeps every other pixel, like x[:, :, ::2, ::2]
-            sub = pool(g, name(prefix, "shortcut", "subsample"), in, PoolingType.MAX, 1, stride);
-        }
-        if (outChannels == inChannels) {
-            return sub;
-        }
-        if (outChannels != 2 * inChannels) {
-            throw new IllegalStateException("option A shortcut pads to twice the channels, not " + inChannels + " -> " + outChannels);
-        }
-        String zeros = name(prefix, "shortcut", "zeros");
-        g.addVertex(zeros, new ScaleVertex(0.0), sub);
-        return concat(g, name(prefix, "shortcut", "pad"), sub, zeros);
+        return CifarResNetShortcuts.zeroPad(g, prefix, in, inChannels, outChannels, stride);
     }
 }
