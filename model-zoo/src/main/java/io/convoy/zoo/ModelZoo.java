@@ -67,6 +67,10 @@ public final class ModelZoo {
                 variant(110, ShortcutVariant.IDENTITY, o);
             }
         }
+        // Huang et al. 2016: ResNet-110 with stochastic depth, p_L = 0.5.
+        register("resnet110_stochastic_depth", "resnet-cifar", "CIFAR ResNet-110 with stochastic depth, p_L = 0.5"
+                + " (Huang et al. 2016)", 1_700_000, 100_000, ModelEntry.CIFAR, 10,
+                r -> CifarResNet.of(110).withStochasticDepth(0.5).build(r));
         // Zagoruyko and Komodakis 2016, Tables 1 and 4.
         wideResNet(16, 8, 11_000_000);
         wideResNet(28, 10, 36_500_000);
@@ -169,6 +173,11 @@ public final class ModelZoo {
                     0, 1, true, ModelEntry.CIFAR, 10, net::build));
         }
         m = VARIANT.matcher(name);
+        if (m.matches() && m.group(2).equals("stochastic_depth")) {
+            CifarResNet net = CifarResNet.of(parseDepth(m.group(1), name)).withStochasticDepth(0.5);
+            return Optional.of(new ModelEntry(name, "resnet-cifar", "CIFAR ResNet-" + net.depth()
+                    + " with stochastic depth, p_L = 0.5", 0, 1, true, ModelEntry.CIFAR, 10, net::build));
+        }
         if (m.matches()) {
             int depth = parseDepth(m.group(1), name);
             String suffix = m.group(2).toUpperCase();

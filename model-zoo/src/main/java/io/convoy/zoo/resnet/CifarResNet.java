@@ -11,6 +11,7 @@ import static io.convoy.zoo.VertexNames.stage;
 import io.convoy.zoo.Blocks;
 import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.UnknownModelException;
+import io.convoy.zoo.vertex.StochasticDepthVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 
@@ -32,11 +33,28 @@ public final class CifarResNet {
     private final int depth;
     private final int blocksPerStage;
     private final Shortcut shortcut;
+    /** Survival probability of the last residual branch (p_L), or 1 for no stochastic depth. */
+    private final double lastSurvival;
 
-    private CifarResNet(int depth, Shortcut shortcut) {
+    private CifarResNet(int depth, Shortcut shortcut, double lastSurvival) {
         this.depth = depth;
         this.blocksPerStage = (depth - 2) / 6;
         this.shortcut = shortcut;
+        this.lastSurvival = lastSurvival;
+    }
+
+    /**
+     * This net with stochastic depth (Huang et al. 2016): the survival probability of block l of L
+     * decays linearly, p_l = 1 - l/L (1 - p_L); the paper uses p_L = 0.5.
+     */
+    public CifarResNet withStochasticDepth(double pL) {
+        if (!(pL > 0 && pL <= 1)) {
+            throw new UnknownModelException("stochastic depth p_L must be in (0, 1], got " + pL);
+        }
+        if (shortcut == Shortcut.NONE) {
+            throw new UnknownModelException("stochastic depth needs shortcuts: a plain net would lose its signal");
+        }
+        return new CifarResNet(depth, shortcut, pL);
     }
 
     /** A CIFAR ResNet of the given depth with option-A shortcuts; throws if the depth is not 6n+2 with n >= 1. */
@@ -49,7 +67,7 @@ public final class CifarResNet {
             throw new UnknownModelException("CIFAR ResNet depth must be 6n+2 with n >= 1 (8, 14, 20, 32, 44, 56, 110, ...),"
                     + " got " + depth);
         }
-        return new CifarResNet(depth, shortcut);
+        return new CifarResNet(depth, shortcut, 1.0);
     }
 
     public int depth() {
@@ -64,10 +82,14 @@ public final class CifarResNet {
         GraphBuilder g = Blocks.graph(request);
         String x = convBnRelu(g, "stem", "input", STAGE_WIDTHS[0], 3, 1);
         int channels = STAGE_WIDTHS[0];
+        int total = STAGE_WIDTHS.length * blocksPerStage;
         for (int s = 0; s < STAGE_WIDTHS.length; s++) {
             for (int b = 0; b < blocksPerStage; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
-                x = basicBlock(g, name(stage(s + 1), block(b + 1)), x, channels, STAGE_WIDTHS[s], stride);
+                int l = s * blocksPerStage + b + 1;
+                double survival = 1.0 - (double) l / total * (1.0 - lastSurvival);
+                x = basicBlock(g, name(stage(s + 1), block(b + 1)), x, channels, STAGE_WIDTHS[s], stride,
+                        survival, request.seed());
                 channels = STAGE_WIDTHS[s];
             }
         }
@@ -76,9 +98,15 @@ public final class CifarResNet {
     }
 
     /** conv3x3 -> BN -> ReLU -> conv3x3 -> BN, added to the shortcut, then ReLU (Fig. 2 of the paper). */
-    private String basicBlock(GraphBuilder g, String prefix, String in, int inChannels, int outChannels, int stride) {
+    private String basicBlock(GraphBuilder g, String prefix, String in, int inChannels, int outChannels, int stride,
+                              double survival, long seed) {
         String branch = convBnRelu(g, name(prefix, "1"), in, outChannels, 3, stride);
         branch = convBn(g, name(prefix, "2"), branch, outChannels, 3, 1);
+        if (survival < 1.0) {
+            String dropped = name(prefix, "stochastic_depth");
+            g.addVertex(dropped, new StochasticDepthVertex(survival, seed), branch);
+            branch = dropped;
+        }
         if (shortcut == Shortcut.NONE) {
             return relu(g, name(prefix, "relu"), branch);
         }
