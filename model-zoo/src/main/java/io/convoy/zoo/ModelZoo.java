@@ -1,6 +1,7 @@
 package io.convoy.zoo;
 
 import io.convoy.zoo.densenet.DenseNet;
+import io.convoy.zoo.fractalnet.FractalNet;
 import io.convoy.zoo.resnet.CifarResNet;
 import io.convoy.zoo.resnet.IdentityMappingResNet;
 import io.convoy.zoo.resnet.IdentityMappingResNet.ShortcutVariant;
@@ -71,6 +72,16 @@ public final class ModelZoo {
         register("resnet110_stochastic_depth", "resnet-cifar", "CIFAR ResNet-110 with stochastic depth, p_L = 0.5"
                 + " (Huang et al. 2016)", 1_700_000, 100_000, ModelEntry.CIFAR, 10,
                 r -> CifarResNet.of(110).withStochasticDepth(0.5).build(r));
+        // Larsson et al. 2017, Table 1: FractalNet-20 (B = 5, C = 3) for CIFAR, with drop-path
+        // (local 0.15, global on half the minibatches) and block dropout, and without either.
+        // Not checked against the paper's 38.6M: the structure as described (7 convs per block, 64..512
+        // channels) has 33.70M parameters, and the source of the other 4.9M is not found yet.
+        register("fractalnet_20", "fractalnet-cifar", "FractalNet, B=5 C=3, drop-path + dropout (Larsson et al. 2017)",
+                0, 1, ModelEntry.CIFAR, 10, r -> FractalNet.of(5, 3, 0.15, 0.5, true).build(r));
+        register("fractalnet_20_plain", "fractalnet-cifar", "FractalNet, B=5 C=3, no drop-path, no dropout",
+                0, 1, ModelEntry.CIFAR, 10, r -> FractalNet.of(5, 3, 0, 0, false).build(r));
+        register("fractalnet_20_deepest", "fractalnet-cifar", "FractalNet-20, deepest column alone (Table 3)",
+                0, 1, ModelEntry.CIFAR, 10, r -> FractalNet.of(5, 3, 0.15, 0.5, true).build(r, 3));
         // Zagoruyko and Komodakis 2016, Tables 1 and 4.
         wideResNet(16, 8, 11_000_000);
         wideResNet(28, 10, 36_500_000);
