@@ -18,20 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `convoy train` then `convoy evaluate` through the CLI, as a user runs them (config file plus overrides).
- * The model has a custom vertex (stochastic depth), so Spark workers and the checkpoint reload must
+ * The models have custom vertices (stochastic depth, drop-path joins), so Spark workers and the checkpoint reload must
  * rebuild it from DL4J's JSON.
  */
 class CliTrainEvaluateTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void trainThenEvaluateTheLatestCheckpoint() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"resnet8_stochastic_depth", "fractalnet_b2_c2"})
+    void trainThenEvaluateTheLatestCheckpoint(String model) throws Exception {
         Path data = tmp.resolve("cifar");
         SyntheticImages.writeCifar10Dir(data, 2, 150, 47, 3);
         Path conf = tmp.resolve("tiny.conf");
         Files.writeString(conf, String.join("\n",
-                "model.name = resnet8_stochastic_depth",
+                "model.name = " + model,
                 "data { format = cifar10 }",
                 "train { epochs = 1, batch-size-per-worker = 25, workers = 2, optimizer.lr = 0.05 }",
                 "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = \"false\" } }"));
@@ -50,7 +51,7 @@ class CliTrainEvaluateTest {
             assertEquals(1, all.size());
             runDir = all.get(0);
         }
-        assertTrue(runDir.getFileName().toString().startsWith("resnet8_stochastic_depth-"));
+        assertTrue(runDir.getFileName().toString().startsWith(model + "-"));
 
         String eval = captureStdout(() -> assertEquals(0, ConvoyCli.execute("evaluate", "--run", runDir.toString(),
                 "spark.master=local[2]", "spark.conf.spark.ui.enabled=false")));

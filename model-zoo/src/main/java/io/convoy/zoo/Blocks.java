@@ -26,9 +26,14 @@ public final class Blocks {
     private Blocks() {
     }
 
-    /** A graph with the request's seed, optimiser, weight decay and He initialisation, and its input declared. */
+    /**
+     * A graph with the request's seed, optimiser, weight decay and He initialisation, and its input
+     * declared. Its data type is ND4J's default floating-point type (float unless a gradient check
+     * switched the default to double).
+     */
     public static GraphBuilder graph(ModelRequest request) {
         return new NeuralNetConfiguration.Builder()
+                .dataType(org.nd4j.linalg.factory.Nd4j.defaultFloatingPointType())
                 .seed(request.seed())
                 .updater(request.updater())
                 .weightInit(WeightInit.RELU) // He et al. 2015, as every paper of this family uses

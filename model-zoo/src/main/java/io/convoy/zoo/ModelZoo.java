@@ -28,6 +28,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 public final class ModelZoo {
     private static final Pattern CIFAR_RESNET = Pattern.compile("resnet(\\d+)(?:_([abc]))?");
     private static final Pattern PLAIN = Pattern.compile("plain(\\d+)");
+    private static final Pattern FRACTAL = Pattern.compile("fractalnet_b(\\d)_c(\\d)");
+    private static final Pattern WIDE = Pattern.compile("wrn_(\\d+)_(\\d+)(_dropout)?");
     private static final Pattern VARIANT = Pattern.compile("resnet(\\d+)_([a-z_]+)");
     /** The exclusive-gating row of Table 1 the paper reports best: gate bias initialised to -6. */
     private static final double GATE_BIAS = -6.0;
@@ -159,7 +161,7 @@ public final class ModelZoo {
         return find(name).orElseThrow(() -> new UnknownModelException(
                 "unknown model '" + name + "'; valid models: " + String.join(", ", ENTRIES.keySet())
                         + " (or resnet<depth>, resnet<depth>_<a|b|c>, resnet<depth>_<variant of He et al. 2016b>,"
-                        + " plain<depth> for any depth 6n+2)"));
+                        + " plain<depth> for any depth 6n+2, wrn_<depth>_<k>[_dropout], fractalnet_b<B>_c<C>)"));
     }
 
     /** Checks a name without building anything; throws {@link UnknownModelException} naming what is valid. */
@@ -182,6 +184,19 @@ public final class ModelZoo {
             CifarResNet net = CifarResNet.of(parseDepth(m.group(1), name), option); // throws unless 6n+2
             return Optional.of(new ModelEntry(name, "resnet-cifar", "CIFAR ResNet-" + net.depth() + ", shortcut option " + option,
                     0, 1, true, ModelEntry.CIFAR, 10, net::build));
+        }
+        m = FRACTAL.matcher(name);
+        if (m.matches()) {
+            FractalNet net = FractalNet.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), 0.15, 0.5, true);
+            return Optional.of(new ModelEntry(name, "fractalnet-cifar", "FractalNet, B=" + m.group(1) + " C=" + m.group(2)
+                    + ", drop-path + dropout", 0, 1, true, ModelEntry.CIFAR, 10, net::build));
+        }
+        m = WIDE.matcher(name);
+        if (m.matches()) {
+            // the paper's dropout between the convolutions is 0.3
+            WideResNet net = WideResNet.of(parseDepth(m.group(1), name), parseDepth(m.group(2), name), m.group(3) != null ? 0.3 : 0);
+            return Optional.of(new ModelEntry(name, "wide-resnet-cifar", "WRN-" + m.group(1) + "-" + m.group(2)
+                    + (m.group(3) != null ? " with dropout 0.3" : ""), 0, 1, true, ModelEntry.CIFAR, 10, net::build));
         }
         m = VARIANT.matcher(name);
         if (m.matches() && m.group(2).equals("stochastic_depth")) {
