@@ -1,10 +1,6 @@
 package io.convoy.zoo.vertex;
 
 import java.util.Arrays;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +18,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <p>Draws hash (seed, iteration[, vertex, input]), like {@link StochasticDepthVertex}, so the
  * global choice agrees across joins and repeated passes of one iteration agree.
  */
-public final class DropPathJoinVertex extends GraphVertex {
+public final class DropPathJoinVertex extends ParameterFreeVertex {
     private final int[] columns;
     private final int numColumns;
     private final double localDropProbability;
@@ -87,17 +83,17 @@ public final class DropPathJoinVertex extends GraphVertex {
             Arrays.fill(keep, true);
             return keep;
         }
-        if (uniform(seed, -1, iteration) < globalRatio) {
-            int column = 1 + (int) (uniform(seed, -2, iteration) * numColumns);
+        if (Draws.uniform(seed, -1, iteration) < globalRatio) {
+            int column = 1 + (int) (Draws.uniform(seed, -2, iteration) * numColumns);
             return select(column);
         }
         int count = 0;
         for (int i = 0; i < keep.length; i++) {
-            keep[i] = uniform(seed, vertexIndex * 64L + i, iteration) >= localDropProbability;
+            keep[i] = Draws.uniform(seed, vertexIndex * 64L + i, iteration) >= localDropProbability;
             count += keep[i] ? 1 : 0;
         }
         if (count == 0) {
-            keep[(int) (uniform(seed, vertexIndex * 64L + 63, iteration) * keep.length)] = true;
+            keep[(int) (Draws.uniform(seed, vertexIndex * 64L + 63, iteration) * keep.length)] = true;
         }
         return keep;
     }
@@ -116,13 +112,6 @@ public final class DropPathJoinVertex extends GraphVertex {
         return keep;
     }
 
-    static double uniform(long seed, long stream, long iteration) {
-        long z = seed + 0x9E3779B97F4A7C15L * (stream + 3) + 0xBF58476D1CE4E5B9L * (iteration + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        return (z >>> 11) * 0x1.0p-53;
-    }
 
     @Override
     public DropPathJoinVertex clone() {
@@ -141,15 +130,7 @@ public final class DropPathJoinVertex extends GraphVertex {
         return Arrays.hashCode(columns) * 31 + Long.hashCode(seed) + onlyColumn;
     }
 
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
 
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
 
     @Override
     public int maxVertexInputs() {
@@ -163,14 +144,5 @@ public final class DropPathJoinVertex extends GraphVertex {
         return new DropPathJoinVertexImpl(graph, name, idx, this, networkDatatype);
     }
 
-    @Override
-    public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
-        return vertexInputs[0];
-    }
 
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        return new LayerMemoryReport.Builder(null, DropPathJoinVertex.class, inputTypes[0], inputTypes[0])
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
 }

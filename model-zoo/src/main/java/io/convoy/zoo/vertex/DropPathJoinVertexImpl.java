@@ -1,10 +1,7 @@
 package io.convoy.zoo.vertex;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -13,24 +10,16 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The runtime side of {@link DropPathJoinVertex}. */
-final class DropPathJoinVertexImpl extends BaseGraphVertex {
+final class DropPathJoinVertexImpl extends ParameterFreeVertexImpl {
     private final DropPathJoinVertex conf;
     private boolean[] kept;
 
     DropPathJoinVertexImpl(ComputationGraph graph, String name, int vertexIndex, DropPathJoinVertex conf, DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType);
         this.conf = conf;
     }
 
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
 
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
@@ -73,24 +62,6 @@ final class DropPathJoinVertexImpl extends BaseGraphVertex {
         }
     }
 
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("drop-path join " + vertexName + " has no parameters");
-        }
-    }
 
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                           int minibatchSize) {
-        if (maskArrays == null || maskArrays.length == 0) {
-            return null;
-        }
-        return new Pair<>(maskArrays[0], currentMaskState);
-    }
 
-    @Override
-    public String toString() {
-        return "DropPathJoinVertex(name=" + vertexName + ")";
-    }
 }

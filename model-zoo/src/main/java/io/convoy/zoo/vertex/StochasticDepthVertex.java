@@ -1,9 +1,5 @@
 package io.convoy.zoo.vertex;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,7 +15,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * and a run is reproducible. Parameter-averaging workers at the same iteration draw alike.
  * Serialises with the model (DL4J stores vertex configurations by class name).
  */
-public final class StochasticDepthVertex extends GraphVertex {
+public final class StochasticDepthVertex extends ParameterFreeVertex {
     private final double survivalProbability;
     private final long seed;
 
@@ -42,12 +38,7 @@ public final class StochasticDepthVertex extends GraphVertex {
 
     /** Whether the branch survives at this iteration: the same answer for the same arguments, always. */
     public static boolean survives(long seed, int vertexIndex, long iteration, double survivalProbability) {
-        long z = seed + 0x9E3779B97F4A7C15L * (vertexIndex + 1) + 0xBF58476D1CE4E5B9L * (iteration + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        double u = (z >>> 11) * 0x1.0p-53;
-        return u < survivalProbability;
+        return Draws.uniform(seed, vertexIndex, iteration) < survivalProbability;
     }
 
     @Override
@@ -65,15 +56,7 @@ public final class StochasticDepthVertex extends GraphVertex {
         return Double.hashCode(survivalProbability) * 31 + Long.hashCode(seed);
     }
 
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
 
-    @Override
-    public int minVertexInputs() {
-        return 1;
-    }
 
     @Override
     public int maxVertexInputs() {
@@ -87,16 +70,7 @@ public final class StochasticDepthVertex extends GraphVertex {
         return new StochasticDepthVertexImpl(graph, name, idx, survivalProbability, seed, networkDatatype);
     }
 
-    @Override
-    public InputType getOutputType(int layerIndex, InputType... vertexInputs) {
-        return vertexInputs[0];
-    }
 
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        return new LayerMemoryReport.Builder(null, StochasticDepthVertex.class, inputTypes[0], inputTypes[0])
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
-    }
 
     @Override
     public String toString() {

@@ -1,10 +1,7 @@
 package io.convoy.zoo.vertex;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -13,7 +10,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The runtime side of {@link StochasticDepthVertex}. */
-final class StochasticDepthVertexImpl extends BaseGraphVertex {
+final class StochasticDepthVertexImpl extends ParameterFreeVertexImpl {
     private final double survivalProbability;
     private final long seed;
     /** The decision of the last training forward pass, which backward must follow. */
@@ -21,20 +18,12 @@ final class StochasticDepthVertexImpl extends BaseGraphVertex {
 
     StochasticDepthVertexImpl(ComputationGraph graph, String name, int vertexIndex, double survivalProbability,
                               long seed, DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType);
         this.survivalProbability = survivalProbability;
         this.seed = seed;
     }
 
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
 
-    @Override
-    public Layer getLayer() {
-        return null;
-    }
 
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
@@ -60,24 +49,6 @@ final class StochasticDepthVertexImpl extends BaseGraphVertex {
         }
     }
 
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException("stochastic depth vertex " + vertexName + " has no parameters");
-        }
-    }
 
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                           int minibatchSize) {
-        if (maskArrays == null || maskArrays.length == 0) {
-            return null;
-        }
-        return new Pair<>(maskArrays[0], currentMaskState);
-    }
 
-    @Override
-    public String toString() {
-        return "StochasticDepthVertex(name=" + vertexName + ", survival=" + survivalProbability + ")";
-    }
 }
