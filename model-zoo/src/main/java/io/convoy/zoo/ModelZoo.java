@@ -56,7 +56,7 @@ public final class ModelZoo {
                 1_700_000, 100_000, ModelEntry.CIFAR, 10, r -> PreActResNet.bottleneck(164).build(r));
         // The paper's 10.2M matches the convolution and classifier weights alone (10.18M); with BatchNorm's
         // scale and shift (another 0.15M) the net has 10.33M trainable parameters.
-        ENTRIES.put("preact_resnet1001", new ModelEntry("preact_resnet1001", "preact-resnet-cifar",
+        register(new ModelEntry("preact_resnet1001", "preact-resnet-cifar",
                 "pre-activation ResNet-1001, bottleneck units (He et al. 2016b)", 10_200_000, 100_000, false,
                 ModelEntry.CIFAR, 10, r -> PreActResNet.bottleneck(1001).build(r)));
         // He et al. 2016b, Table 1 (shortcut variants) and Table 2 (unit orders) on ResNet-110.
@@ -145,9 +145,12 @@ public final class ModelZoo {
 
     private static void register(String name, String family, String description, long params, long rounding,
                                  InputShape input, int classes, Function<ModelRequest, ComputationGraphConfiguration> builder) {
-        ModelEntry entry = new ModelEntry(name, family, description, params, rounding, true, input, classes, builder);
-        if (ENTRIES.putIfAbsent(name, entry) != null) {
-            throw new IllegalStateException("model registered twice: " + name);
+        register(new ModelEntry(name, family, description, params, rounding, true, input, classes, builder));
+    }
+
+    private static void register(ModelEntry entry) {
+        if (ENTRIES.putIfAbsent(entry.name(), entry) != null) {
+            throw new IllegalStateException("model registered twice: " + entry.name());
         }
     }
 

@@ -44,6 +44,8 @@ import org.deeplearning4j.util.ModelSerializer;
  */
 public final class RunStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** One object per line for metrics.jsonl. */
+    private static final ObjectMapper JSON_LINE = new ObjectMapper();
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -206,12 +208,22 @@ public final class RunStore {
         StringBuilder sb = new StringBuilder();
         try {
             for (Map<String, Object> r : rows) {
-                sb.append(new ObjectMapper().writeValueAsString(r)).append('\n');
+                sb.append(JSON_LINE.writeValueAsString(r)).append('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         writeAtomically(new Path(dir, "metrics.jsonl"), sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads a JSON file of the run directory as the given type. */
+    public <T> T readJson(String relative, Class<T> type) {
+        Path p = new Path(dir, relative);
+        try {
+            return JSON.readValue(read(p), type);
+        } catch (IOException e) {
+            throw new RunStoreException(p + " is unreadable: " + e.getMessage(), e);
+        }
     }
 
     /** Writes a small JSON file into the run directory, atomically. */

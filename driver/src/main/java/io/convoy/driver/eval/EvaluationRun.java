@@ -1,6 +1,5 @@
 package io.convoy.driver.eval;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.RunConfig;
@@ -8,8 +7,6 @@ import io.convoy.driver.data.DatasetLoader;
 import io.convoy.driver.spark.SparkContexts;
 import io.convoy.worker.augment.Normalization;
 import io.convoy.worker.data.ImageSplit;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +35,7 @@ public final class EvaluationRun {
         RunConfig config = ConfigLoader.fromSaved(store.readConfig(), runDir + "/config.conf", overrides);
         RunStore.Loaded loaded = store.load(checkpoint);
         ImageSplit test = new DatasetLoader(config.data(), hadoop).load(DatasetLoader.Split.TEST);
-        Normalization norm = readNormalization(store);
+        Normalization norm = store.readJson("normalization.json", Normalization.class);
         EvalCounts counts;
         try (JavaSparkContext sc = SparkContexts.create(config.spark())) {
             int partitions = sc.defaultParallelism();
@@ -53,16 +50,4 @@ public final class EvaluationRun {
         return new Result(loaded, counts);
     }
 
-    private static Normalization readNormalization(RunStore store) {
-        try {
-            Map<?, ?> m = new ObjectMapper().readValue(store.readFile("normalization.json"), Map.class);
-            return new Normalization(toArray(m.get("mean")), toArray(m.get("std")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read normalization.json of " + store.dir(), e);
-        }
-    }
-
-    private static double[] toArray(Object list) {
-        return ((List<?>) list).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
-    }
 }

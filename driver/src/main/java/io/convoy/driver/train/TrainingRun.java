@@ -63,7 +63,7 @@ public final class TrainingRun {
         String name = config.run().name().isBlank() ? config.model().name() : config.run().name();
         RunStore store = RunStore.create(config.run().dir(), name, hadoop);
         store.writeConfig(config.render());
-        store.writeJson("normalization.json", Map.of("mean", norm.mean(), "std", norm.std()));
+        store.writeJson("normalization.json", norm);
         log.info("run {}: model {} ({} trainable parameters), {} train / {} test records of {}, {} classes",
                 store.dir(), config.model().name(), ParameterCounts.trainable(net), train.size(), test.size(),
                 train.shape(), train.numClasses());
