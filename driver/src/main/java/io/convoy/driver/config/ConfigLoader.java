@@ -148,7 +148,12 @@ public final class ConfigLoader {
                 positive(c, "train.optimizer.lr"), fraction(c, "train.optimizer.momentum"),
                 nonNegative(c, "train.optimizer.weight-decay"),
                 enumValue(c, "train.lr-schedule.type", ScheduleType.class), milestones,
-                positive(c, "train.lr-schedule.gamma"), c.getLong("train.seed"));
+                positive(c, "train.lr-schedule.gamma"), c.getLong("train.seed"), lrScaling(c),
+                atLeast(c, "train.lr-schedule.warmup-epochs", 0), preciseBn(c));
+        if (train.warmupEpochs() >= epochs && epochs > 1) {
+            throw ConfigValidationException.badValue("train.lr-schedule.warmup-epochs", train.warmupEpochs(),
+                    "fewer than train.epochs = " + epochs);
+        }
         var eval = new RunConfig.EvalSettings(atLeast(c, "eval.batch-size", 1), c.getBoolean("eval.every-epoch"));
         Map<String, String> sparkConf = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
@@ -157,6 +162,22 @@ public final class ConfigLoader {
         var spark = new RunConfig.SparkSettings(c.getString("spark.master"), c.getString("spark.app-name"), sparkConf);
         var run = new RunConfig.RunSettings(c.getString("run.dir"), c.getString("run.name"));
         return new RunConfig(run, new RunConfig.ModelSettings(model), data, train, eval, spark, c);
+    }
+
+    private static RunConfig.LrScaling lrScaling(Config c) {
+        String rule = c.getString("train.optimizer.lr-scaling");
+        if (!rule.equals("none") && !rule.equals("linear")) {
+            throw ConfigValidationException.badValue("train.optimizer.lr-scaling", rule, "none or linear");
+        }
+        return new RunConfig.LrScaling(rule.equals("linear"), atLeast(c, "train.optimizer.reference-batch", 1));
+    }
+
+    private static RunConfig.PreciseBnSettings preciseBn(Config c) {
+        String mode = c.getString("train.precise-bn.enabled").toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "true", "false").contains(mode)) {
+            throw ConfigValidationException.badValue("train.precise-bn.enabled", mode, "auto, true or false");
+        }
+        return new RunConfig.PreciseBnSettings(mode, atLeast(c, "train.precise-bn.batches", 1));
     }
 
     private static RunConfig.SharingSettings sharing(Config c) {

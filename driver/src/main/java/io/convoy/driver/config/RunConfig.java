@@ -37,7 +37,23 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
     public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Sync sync,
                                 int averagingFrequency, int prefetch, SharingSettings sharing,
                                 double lr, double momentum, double weightDecay,
-                                ScheduleType schedule, List<Integer> milestones, double gamma, long seed) {
+                                ScheduleType schedule, List<Integer> milestones, double gamma, long seed,
+                                LrScaling lrScaling, int warmupEpochs, PreciseBnSettings preciseBn) {
+    }
+
+    /**
+     * How the configured rate relates to the global batch: as given, or the linear scaling rule of
+     * Goyal et al. 2017 (lr = base lr x global batch / reference batch).
+     */
+    public record LrScaling(boolean linear, int referenceBatch) {
+    }
+
+    /** Recomputing BatchNorm statistics after each epoch (see worker's BatchNormStatistics). */
+    public record PreciseBnSettings(String mode, int batches) {
+        /** "auto" recomputes only under gradient sharing, whose shared running statistics are unusable. */
+        public boolean enabledFor(Sync sync) {
+            return mode.equals("true") || (mode.equals("auto") && sync == Sync.SHARING);
+        }
     }
 
     /** Gradient sharing (DL4J SharedTrainingMaster, threshold-encoded updates over Aeron). */

@@ -34,6 +34,8 @@ public final class SparkContexts {
             "-Dorg.eclipse.deeplearning4j.helpers.disable=false",
             "-Daeron.publication.unblock.timeout=60000000000");
 
+    private static final String EXECUTOR_OPTIONS_KEY = "spark.executor.extraJavaOptions";
+
     private SparkContexts() {
     }
 
@@ -50,11 +52,15 @@ public final class SparkContexts {
         if (master.startsWith("local") && !conf.contains("spark.driver.host")) {
             conf.set("spark.driver.host", "127.0.0.1");
         }
-        String userOptions = conf.get("spark.executor.extraJavaOptions", "");
-        conf.set("spark.executor.extraJavaOptions", (EXECUTOR_JAVA_OPTIONS + " " + userOptions).trim());
         for (Map.Entry<String, String> e : settings.conf().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }
+        // Convoy's flags come first and the user's options (spark-submit --conf or spark.conf in the run file)
+        // after them, so a user's setting adds to ours instead of silently dropping the Java 17 and Aeron flags
+        // (without which executors fail to start DL4J's gradient sharing).
+        String userOptions = conf.get(EXECUTOR_OPTIONS_KEY, "");
+        conf.set(EXECUTOR_OPTIONS_KEY, userOptions.startsWith(EXECUTOR_JAVA_OPTIONS) ? userOptions
+                : (EXECUTOR_JAVA_OPTIONS + " " + userOptions).trim());
         log.info("starting Spark: master={}, app={}", master, conf.get("spark.app.name"));
         return new JavaSparkContext(conf);
     }

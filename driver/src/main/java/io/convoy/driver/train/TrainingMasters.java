@@ -10,6 +10,7 @@ import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.Fixed
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
@@ -35,6 +36,7 @@ final class TrainingMasters {
                         // batches are built inside the tasks from records: no export to disk, no reshuffle of DataSets
                         .rddTrainingApproach(RDDTrainingApproach.Direct)
                         .repartionData(Repartition.Never)
+                        .storageLevel(null) // TrainingRun persists the batches itself
                         .rngSeed(t.seed())
                         .build();
             }
@@ -58,12 +60,16 @@ final class TrainingMasters {
                         .workerPrefetchNumBatches(t.prefetch())
                         .rddTrainingApproach(RDDTrainingApproach.Direct)
                         .repartitionData(Repartition.Never)
+                        .storageLevel(null) // TrainingRun persists the batches itself
+                        // DL4J's default here is a DefaultRepartitioner that ignores Repartition.Never and cuts the
+                        // RDD into one partition per minibatch: every minibatch becomes its own Spark task, and at the
+                        // end of each task DL4J resets the encoded-gradient accumulator (the residual is thrown away)
+                        // and drops updates arriving between tasks. Keep one long partition per worker per epoch.
+                        .repartitioner(new NoOpRepartitioner())
                         .rngSeed(t.seed());
                 if (s.workersPerNode() > 0) {
                     b.workersPerNode(s.workersPerNode());
                 }
-                log.warn("gradient sharing is experimental: on Convoy's tests it learns far more slowly than "
-                        + "parameter averaging (see README, 'Status'); use train.sync = averaging for real runs");
                 log.info("gradient sharing: {} partitions x batch {}, {} threshold {}, controller {}",
                         workers, t.batchSizePerWorker(), s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
                 yield b.build();

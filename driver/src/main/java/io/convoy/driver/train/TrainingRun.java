@@ -26,6 +26,7 @@ import io.convoy.driver.train.sharing.AeronDirectories;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
@@ -41,6 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingRun {
     private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
+
+    /** Seconds between progress lines while an epoch trains. */
+    private static final long PROGRESS_SECONDS = 15;
 
     private final RunConfig config;
 
@@ -88,21 +92,45 @@ public final class TrainingRun {
         JavaRDD<ImageRecord> testRdd = sc.parallelize(test.records(), workers).cache();
         List<Map<String, Object>> history = new ArrayList<>();
         EvalCounts lastEval = null;
+        int globalBatch = workers * t.batchSizePerWorker();
         for (int epoch = 1; epoch <= t.epochs(); epoch++) {
-            double lr = LearningRateSchedule.rate(t, epoch);
+            double lr = LearningRateSchedule.rate(t, epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
             long start = System.nanoTime();
-            JavaRDD<DataSet> batches = sc.parallelize(shuffled(train.records(), t.seed(), epoch), workers)
-                    .mapPartitionsWithIndex(new MinibatchFunction(train.shape(), train.numClasses(),
-                            t.batchSizePerWorker(), config.data().augmentation(), norm, t.seed(), epoch), true);
-            sparkNet.fit(batches);
+            JavaRDD<DataSet> batches;
+            try (EpochProgress progress = EpochProgress.start(sc, String.format("epoch %d/%d", epoch, t.epochs()),
+                    train.size(), PROGRESS_SECONDS)) {
+                // Persisted here (the training masters are told not to): DL4J counts the RDD before it trains,
+                // so the batches are built once, and the progress counter can skip that counting pass.
+                batches = sc.parallelize(shuffled(train.records(), t.seed(), epoch), workers)
+                        .mapPartitionsWithIndex(new MinibatchFunction(train.shape(), train.numClasses(),
+                                t.batchSizePerWorker(), config.data().augmentation(), norm, t.seed(), epoch), true)
+                        .persist(StorageLevel.MEMORY_ONLY_SER());
+                sparkNet.fit(progress.counted(batches));
+                log.info("{}", progress.line());
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             ComputationGraph current = sparkNet.getNetwork();
-
+            // SharedTrainingMaster reports a score of 0 (DL4J does not aggregate it), so only averaging has a loss
+            double score = t.sync() == RunConfig.Sync.AVERAGING ? sparkNet.getScore() : 0.0;
+            if (!Double.isFinite(score) || !Double.isFinite(current.params().sumNumber().doubleValue())) {
+                batches.unpersist(false);
+                throw new TrainingDivergedException("epoch " + epoch + ": "
+                        + (Double.isFinite(score) ? "the parameters hold NaN/Inf" : "the training loss became " + score)
+                        + " (lr " + lr + "); the last good checkpoint in " + store.dir() + " is kept. "
+                        + "Lower train.optimizer.lr or add warmup (train.lr-schedule.warmup-epochs).");
+            }
             Map<String, Double> metrics = new LinkedHashMap<>();
             if (t.sync() == RunConfig.Sync.AVERAGING) {
-                metrics.put("train_loss", sparkNet.getScore()); // SharedTrainingMaster reports no score
+                metrics.put("train_loss", score);
             }
+            if (t.preciseBn().enabledFor(t.sync())) {
+                long s0 = System.nanoTime();
+                long measured = PreciseBatchNorm.recompute(sc, current, batches, t.preciseBn().batches());
+                metrics.put("precise_bn_seconds", (System.nanoTime() - s0) / 1e9);
+                log.info("BatchNorm statistics recomputed from {} minibatches", measured);
+            }
+            batches.unpersist(false);
             metrics.put("lr", lr);
             metrics.put("epoch_seconds", seconds);
             metrics.put("images_per_second", train.size() / seconds);
