@@ -86,9 +86,8 @@ class EndToEndTrainingTest {
     }
 
     /**
-     * Gradient sharing runs end to end, checkpoints and evaluates. It learns far more slowly than
-     * averaging (measured: top-1 error 69-80% after 2-3 epochs where averaging reaches 0%), an open
-     * problem; the test holds it to "better than chance" on top-5 and to the exact record count.
+     * Gradient sharing end to end in one JVM (both partitions feed one DL4J SharedTrainingWrapper here; the
+     * multi-JVM comparison with averaging is jobs' ClusterTrainingIT), with the BatchNorm statistics recomputed.
      */
     @Test
     void gradientSharingRunsEndToEndInOneJvm() throws Exception {
@@ -104,10 +103,35 @@ class EndToEndTrainingTest {
         TrainResult result = new TrainingRun(config).run();
 
         assertEquals(200, result.finalEval().total());
-        assertTrue(result.finalEval().top5Error() < 0.4, "top-5 error below chance (50%): " + result.finalEval().top5Error());
+        assertTrue(result.finalEval().top1Error() < 0.3, "top-1 error far below chance (90%): " + result.finalEval().top1Error());
         assertEquals(aeronBefore, io.convoy.driver.train.sharing.AeronDirectories.snapshot(), "no Aeron directories left behind");
         RunStore store = RunStore.open(result.runDir(), new Configuration());
         assertEquals(3, store.manifest().size());
         assertArrayEquals(result.network().params().data().asFloat(), store.load("latest").net().params().data().asFloat());
+    }
+
+    @Test
+    void learningRateSequenceIsTheSameOnOneAndTwoExecutors() throws Exception {
+        Path data = tmp.resolve("small");
+        SyntheticImages.writeMnistDir(data, 128, 32, 3);
+        List<List<Double>> sequences = new java.util.ArrayList<>();
+        for (String master : List.of("local[1]", "local[2]")) {
+            RunConfig config = ConfigLoader.load(null, List.of(
+                    "data.format=mnist", "data.path=" + data, "run.dir=" + tmp.resolve("runs-" + master.charAt(6)),
+                    "model.name=resnet8", "train.epochs=4", "train.batch-size-per-worker=16", "train.workers=2",
+                    "train.optimizer.lr=0.02", "train.optimizer.lr-scaling=linear", "train.optimizer.reference-batch=16",
+                    "train.lr-schedule.warmup-epochs=2", "train.lr-schedule.milestones=[4]",
+                    "spark.master=" + master, "spark.conf.spark.ui.enabled=false"));
+            TrainResult result = new TrainingRun(config).run();
+            Path runDir = Path.of(java.net.URI.create(result.runDir()));
+            List<Double> lr = new java.util.ArrayList<>();
+            for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
+                lr.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("lr").asDouble());
+            }
+            sequences.add(lr);
+        }
+        // warmup from 0.02 to 0.02 x (2 x 16) / 16 = 0.04 over two epochs, then /10 at epoch 4
+        assertEquals(List.of(0.02, 0.03, 0.04, 0.004), sequences.get(0).stream().map(x -> Math.round(x * 1e9) / 1e9).toList());
+        assertEquals(sequences.get(0), sequences.get(1));
     }
 }

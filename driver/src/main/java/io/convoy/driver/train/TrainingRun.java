@@ -12,6 +12,7 @@ import io.convoy.worker.augment.Normalization;
 import io.convoy.worker.batch.MinibatchFunction;
 import io.convoy.worker.data.ImageRecord;
 import io.convoy.worker.data.ImageSplit;
+import io.convoy.worker.gpu.DevicePinning;
 import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.ModelZoo;
 import io.convoy.zoo.ParameterCounts;
@@ -102,11 +103,11 @@ public final class TrainingRun {
                     train.size(), PROGRESS_SECONDS)) {
                 // Persisted here (the training masters are told not to): DL4J counts the RDD before it trains,
                 // so the batches are built once, and the progress counter can skip that counting pass.
-                batches = sc.parallelize(shuffled(train.records(), t.seed(), epoch), workers)
+                batches = DevicePinning.pinned(sc.parallelize(shuffled(train.records(), t.seed(), epoch), workers))
                         .mapPartitionsWithIndex(new MinibatchFunction(train.shape(), train.numClasses(),
                                 t.batchSizePerWorker(), config.data().augmentation(), norm, t.seed(), epoch), true)
                         .persist(StorageLevel.MEMORY_ONLY_SER());
-                sparkNet.fit(progress.counted(batches));
+                sparkNet.fit(DevicePinning.pinned(progress.counted(batches)));
                 log.info("{}", progress.line());
             }
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -1,0 +1,256 @@
+package io.convoy.jobs.cluster;
+
+import io.convoy.driver.spark.SparkContexts;
+import io.convoy.driver.train.sharing.AeronDirectories;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Spark standalone cluster on 127.0.0.1 made of separate JVMs (one Master, N Workers, and the executors the
+ * Workers fork), started from Convoy's own shaded jar: no Spark download. {@code SPARK_HOME} is a small
+ * directory whose {@code jars/} holds a link to that jar, which is all a Worker needs to build executor command
+ * lines. Jobs go in through Spark's own submit entry point ({@code org.apache.spark.deploy.SparkSubmit}, the
+ * class behind {@code spark-submit}). {@link #close()} stops every process it started, executors included, and
+ * removes the Aeron directories that appeared in /dev/shm meanwhile.
+ */
+public final class LocalStandaloneCluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalStandaloneCluster.class);
+    private static final String HOST = "127.0.0.1";
+
+    private final Path home;
+    private final Path jar;
+    private final int masterPort;
+    private final int masterUiPort;
+    private final Process master;
+    private final List<Process> workers = new ArrayList<>();
+    private final Set<String> aeronBefore = AeronDirectories.snapshot();
+
+    /**
+     * Starts the Master and {@code workers} Workers and waits until all have registered.
+     *
+     * @param jar           Convoy's shaded jar
+     * @param home          an empty or reusable directory for SPARK_HOME, logs and work directories
+     * @param coresPerWorker cores each Worker offers
+     * @param memoryPerWorker memory each Worker offers, Spark syntax ("2g")
+     */
+    public static LocalStandaloneCluster start(Path jar, Path home, int workers, int coresPerWorker,
+                                               String memoryPerWorker, Duration timeout) {
+        try {
+            return new LocalStandaloneCluster(jar, home, workers, coresPerWorker, memoryPerWorker, timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a local standalone cluster in " + home, e);
+        }
+    }
+
+    private LocalStandaloneCluster(Path jar, Path home, int workerCount, int cores, String memory, Duration timeout)
+            throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("no Convoy jar at " + jar + " (build it with mvn package)");
+        }
+        this.jar = jar.toAbsolutePath();
+        this.home = home.toAbsolutePath();
+        Files.createDirectories(this.home.resolve("jars"));
+        Files.createDirectories(this.home.resolve("conf"));
+        Files.createDirectories(this.home.resolve("logs"));
+        Path link = this.home.resolve("jars/convoy.jar");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, this.jar);
+        try (InputStream in = LocalStandaloneCluster.class.getResourceAsStream("/log4j2.properties")) {
+            if (in != null) {
+                Files.copy(in, this.home.resolve("conf/log4j2.properties"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        masterPort = freePort();
+        masterUiPort = freePort();
+        master = launch("master", List.of("org.apache.spark.deploy.master.Master", "--host", HOST,
+                "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort)));
+        try {
+            for (int i = 1; i <= workerCount; i++) {
+                workers.add(launch("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker", "--host", HOST,
+                        "--cores", String.valueOf(cores), "--memory", memory, "--webui-port", String.valueOf(freePort()),
+                        "--work-dir", this.home.resolve("work-" + i).toString(), masterUrl())));
+            }
+            awaitWorkers(workerCount, timeout);
+        } catch (RuntimeException | IOException e) {
+            close();
+            throw e;
+        }
+        log.info("standalone cluster up: {} with {} workers x {} cores (SPARK_HOME {})", masterUrl(), workerCount, cores,
+                this.home);
+    }
+
+    public String masterUrl() {
+        return "spark://" + HOST + ":" + masterPort;
+    }
+
+    public String masterUi() {
+        return "http://" + HOST + ":" + masterUiPort;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** The JVM options every Convoy JVM needs (Java 17 --add-opens, DL4J helpers, Aeron timeout). */
+    public static List<String> jvmOptions() {
+        return Arrays.asList(SparkContexts.EXECUTOR_JAVA_OPTIONS.split(" "));
+    }
+
+    /** What a submitted job printed and how it ended. */
+    public record Submission(int exitCode, String output) {
+    }
+
+    /**
+     * Runs {@code convoy <args>} as a spark-submit client-mode driver in its own JVM and waits for it.
+     *
+     * @param sparkArgs extra spark-submit arguments, e.g. {@code --total-executor-cores 2}
+     */
+    public Submission submit(List<String> sparkArgs, List<String> convoyArgs, Duration timeout) {
+        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        cmd.addAll(jvmOptions());
+        cmd.addAll(List.of("-Xmx1g", "-cp", jar.toString(), "org.apache.spark.deploy.SparkSubmit",
+                "--master", masterUrl(), "--deploy-mode", "client", "--class", "io.convoy.jobs.ConvoyCli",
+                "--conf", "spark.driver.host=" + HOST, "--conf", "spark.ui.enabled=false"));
+        cmd.addAll(sparkArgs);
+        cmd.add(jar.toString());
+        cmd.addAll(convoyArgs);
+        try {
+            Path out = Files.createTempFile(home.resolve("logs"), "submit-", ".log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            environment(pb.environment());
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                destroyTree(p);
+                return new Submission(124, Files.readString(out) + "\n[killed after " + timeout + "]");
+            }
+            return new Submission(p.exitValue(), Files.readString(out));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run spark-submit", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for spark-submit", e);
+        }
+    }
+
+    /** Kills a Worker JVM and the executors it forked, as a lost machine would (SIGKILL). */
+    public void killWorker(int index) {
+        Process w = workers.get(index - 1);
+        List<ProcessHandle> children = w.descendants().toList();
+        w.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    @Override
+    public void close() {
+        for (Process w : workers) {
+            destroyTree(w);
+        }
+        if (master != null) {
+            destroyTree(master);
+        }
+        AeronDirectories.removeNewSince(aeronBefore);
+    }
+
+    private Process launch(String name, List<String> mainAndArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBin()));
+        cmd.addAll(jvmOptions());
+        cmd.addAll(List.of("-Xmx512m", "-cp", home.resolve("jars").toString() + "/*"));
+        cmd.addAll(mainAndArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(home.resolve("logs/" + name + ".log").toFile());
+        environment(pb.environment());
+        return pb.start();
+    }
+
+    private void environment(Map<String, String> env) {
+        env.put("SPARK_HOME", home.toString());
+        env.put("SPARK_LOCAL_IP", HOST);
+        // without it the Worker looks for Spark build directories to build the executor command and fails
+        env.put("SPARK_SCALA_VERSION", "2.12");
+        env.put("SPARK_CONF_DIR", home.resolve("conf").toString());
+    }
+
+    private void awaitWorkers(int expected, Duration timeout) throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Pattern alive = Pattern.compile("\"aliveworkers\"\\s*:\\s*(\\d+)");
+        int seen = 0;
+        while (System.nanoTime() < deadline) {
+            if (!master.isAlive()) {
+                throw new IllegalStateException("the Spark Master exited: see " + home.resolve("logs/master.log"));
+            }
+            try {
+                String json = http.send(HttpRequest.newBuilder(URI.create(masterUi() + "/json/")).build(),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).body();
+                Matcher m = alive.matcher(json);
+                if (m.find() && (seen = Integer.parseInt(m.group(1))) >= expected) {
+                    return;
+                }
+            } catch (IOException e) {
+                // the Master's UI is not up yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the cluster", e);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the cluster", e);
+            }
+        }
+        throw new IllegalStateException(seen + " of " + expected + " Workers registered within " + timeout
+                + ": see the logs in " + home.resolve("logs"));
+    }
+
+    /** Stops a process and everything it forked; the children are listed first, as they outlive a killed parent. */
+    private static void destroyTree(Process p) {
+        List<ProcessHandle> children = p.descendants().toList();
+        children.forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            for (ProcessHandle c : children) {
+                c.onExit().get(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // forced below
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
