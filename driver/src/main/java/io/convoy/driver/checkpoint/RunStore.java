@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -127,12 +126,19 @@ public final class RunStore {
             }
             fs.mkdirs(dir);
         }
-        try (OutputStream out = fs.create(new Path(dir, CLAIM), false)) {
-            out.write(Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
+        Path marker = new Path(dir, CLAIM);
+        OutputStream out;
+        try {
+            out = fs.create(marker, false);
+        } catch (IOException e) {
+            // FileAlreadyExistsException, or HDFS's AlreadyBeingCreatedException while the other creator writes it
+            if (fs.exists(marker)) {
+                return false;
+            }
+            throw e;
         }
+        writeAndClose(out, o -> o.write(Instant.now().toString().getBytes(StandardCharsets.UTF_8)));
+        return true;
     }
 
     /** Opens an existing run directory (to evaluate it, or to resume: new checkpoints go into the same directory). */
@@ -211,11 +217,14 @@ public final class RunStore {
         long bytes;
         try {
             fs.mkdirs(zip.getParent());
-            try (OutputStream raw = fs.create(tmp, true);
-                 CountingDigestStream out = new CountingDigestStream(raw, sha)) {
+            long[] count = new long[1];
+            writeAndClose(fs.create(tmp, true), raw -> {
+                CountingDigestStream out = new CountingDigestStream(raw, sha);
                 ModelSerializer.writeModel(net, out, true);
-                bytes = out.count;
-            }
+                out.flush();
+                count[0] = out.count;
+            });
+            bytes = count[0];
             replace(tmp, zip);
         } catch (IOException e) {
             deleteQuietly(tmp);
@@ -509,14 +518,38 @@ public final class RunStore {
     private void writeAtomically(Path target, byte[] bytes) {
         Path tmp = temporary(target);
         try {
-            try (OutputStream out = fs.create(tmp, true)) {
-                out.write(bytes);
-            }
+            writeAndClose(fs.create(tmp, true), out -> out.write(bytes));
             replace(tmp, target);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Writes the content of a file, as {@link #writeAndClose}. */
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes and closes. Not try-with-resources: HDFS's output stream rethrows one stored exception (a quota
+     * exceeded, say) from write and again from close, and try-with-resources fails adding it to itself.
+     */
+    private static void writeAndClose(OutputStream out, Content content) throws IOException {
+        try {
+            content.writeTo(out);
+        } catch (IOException | RuntimeException e) {
+            try {
+                out.close();
+            } catch (IOException | RuntimeException c) {
+                if (c != e) {
+                    e.addSuppressed(c);
+                }
+            }
+            throw e;
+        }
+        out.close();
     }
 
     private static Path temporary(Path target) {
