@@ -507,8 +507,9 @@ public final class RunStore {
     /** A path of the run directory; refuses anything that would resolve outside it ("..", absolute, other scheme). */
     Path inside(String relative) {
         Path p = new Path(dir, relative);
+        String prefix = dir.toString().endsWith("/") ? dir.toString() : dir.toString() + "/";
         if (relative.isEmpty() || relative.startsWith("/") || relative.contains(":")
-                || !p.toString().startsWith(dir.toString() + "/")
+                || !p.toString().startsWith(prefix)
                 || List.of(relative.split("/")).contains("..")) {
             throw new RunStoreException("'" + relative + "' is not a path inside the run directory " + dir);
         }

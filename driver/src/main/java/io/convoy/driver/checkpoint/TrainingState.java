@@ -27,6 +27,19 @@ public record TrainingState(int epoch, long iteration, double learningRate, int 
         }
     }
 
+    /**
+     * The batch per worker that keeps the global batch on {@code newWorkers} workers (a resume on another
+     * executor count); throws when the global batch does not divide evenly, naming both numbers.
+     */
+    public int batchSizePerWorker(int newWorkers) {
+        if (newWorkers < 1 || globalBatch % newWorkers != 0) {
+            throw new IllegalArgumentException("the checkpoint's global batch of " + globalBatch + " images (" + workers
+                    + " workers x " + (globalBatch / workers) + ") cannot be divided evenly over " + newWorkers
+                    + " workers; expected a worker count that divides " + globalBatch);
+        }
+        return globalBatch / newWorkers;
+    }
+
     /** The epoch training continues with. */
     public int nextEpoch() {
         return epoch + 1;
