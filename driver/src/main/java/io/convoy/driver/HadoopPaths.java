@@ -13,13 +13,17 @@ public final class HadoopPaths {
     private HadoopPaths() {
     }
 
-    /** A path with a scheme (hdfs://, file:/, s3a://) stays as it is; anything else is a local path made absolute. */
+    /**
+     * A path with a scheme (hdfs://, file:/, s3a://) stays as it is; anything else is a local path made absolute.
+     * Either way without a trailing slash, so that {@code resolve("runs/x/")} and {@code resolve("runs/x")} are equal.
+     */
     public static Path resolve(String location) {
         URI uri = URI.create(location.replace(" ", "%20"));
         if (uri.getScheme() != null && uri.getScheme().length() > 1) {
             return new Path(location);
         }
-        return new Path(new File(location).getAbsoluteFile().toURI());
+        // File.toURI ends an existing directory with '/'; Path's string constructor drops it
+        return new Path(new File(location).getAbsoluteFile().toURI().toString());
     }
 
     public static FileSystem fileSystem(Path path, Configuration conf) {
