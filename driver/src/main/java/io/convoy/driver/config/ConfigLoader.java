@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
+import io.convoy.driver.checkpoint.RetentionPolicy;
 import io.convoy.driver.config.RunConfig.DataFormat;
 import io.convoy.driver.config.RunConfig.ScheduleType;
 import io.convoy.driver.config.RunConfig.Sync;
@@ -160,7 +161,8 @@ public final class ConfigLoader {
             sparkConf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
         }
         var spark = new RunConfig.SparkSettings(c.getString("spark.master"), c.getString("spark.app-name"), sparkConf);
-        var run = new RunConfig.RunSettings(c.getString("run.dir"), c.getString("run.name"));
+        var run = new RunConfig.RunSettings(c.getString("run.dir"), c.getString("run.name"),
+                new RetentionPolicy(atLeast(c, "checkpoint.keep-last", 0), c.getBoolean("checkpoint.keep-best")));
         return new RunConfig(run, new RunConfig.ModelSettings(model), data, train, eval, spark, c);
     }
 

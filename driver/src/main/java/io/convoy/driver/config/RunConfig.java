@@ -2,6 +2,7 @@ package io.convoy.driver.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import io.convoy.driver.checkpoint.RetentionPolicy;
 import io.convoy.worker.augment.Augmentation;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Map;
 public record RunConfig(RunSettings run, ModelSettings model, DataSettings data, TrainSettings train,
                         EvalSettings eval, SparkSettings spark, Config resolved) {
 
-    public record RunSettings(String dir, String name) {
+    public record RunSettings(String dir, String name, RetentionPolicy retention) {
     }
 
     public record ModelSettings(String name) {

@@ -24,13 +24,13 @@ final class TrainingMasters {
     private TrainingMasters() {
     }
 
-    static TrainingMaster<?, ?> create(TrainSettings t, JavaSparkContext sc, int workers) {
+    static TrainingMaster<?, ?> create(TrainSettings t, JavaSparkContext sc, int workers, int batchPerWorker) {
         return switch (t.sync()) {
             case AVERAGING -> {
                 log.info("parameter averaging: {} workers x batch {} (global batch {}), averaging every {} minibatches",
-                        workers, t.batchSizePerWorker(), workers * t.batchSizePerWorker(), t.averagingFrequency());
-                yield new ParameterAveragingTrainingMaster.Builder(workers, t.batchSizePerWorker())
-                        .batchSizePerWorker(t.batchSizePerWorker())
+                        workers, batchPerWorker, workers * batchPerWorker, t.averagingFrequency());
+                yield new ParameterAveragingTrainingMaster.Builder(workers, batchPerWorker)
+                        .batchSizePerWorker(batchPerWorker)
                         .averagingFrequency(t.averagingFrequency())
                         .workerPrefetchNumBatches(t.prefetch())
                         // batches are built inside the tasks from records: no export to disk, no reshuffle of DataSets
@@ -53,8 +53,8 @@ final class TrainingMasters {
                 ThresholdAlgorithm threshold = s.adaptive()
                         ? new AdaptiveThresholdAlgorithm(s.threshold())
                         : new FixedThresholdAlgorithm(s.threshold());
-                SharedTrainingMaster.Builder b = new SharedTrainingMaster.Builder(voidConf.build(), t.batchSizePerWorker())
-                        .batchSizePerWorker(t.batchSizePerWorker())
+                SharedTrainingMaster.Builder b = new SharedTrainingMaster.Builder(voidConf.build(), batchPerWorker)
+                        .batchSizePerWorker(batchPerWorker)
                         .thresholdAlgorithm(threshold)
                         .residualPostProcessor(new ResidualClippingPostProcessor(s.residualClip(), s.residualFrequency()))
                         .workerPrefetchNumBatches(t.prefetch())
@@ -71,7 +71,7 @@ final class TrainingMasters {
                     b.workersPerNode(s.workersPerNode());
                 }
                 log.info("gradient sharing: {} partitions x batch {}, {} threshold {}, controller {}",
-                        workers, t.batchSizePerWorker(), s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
+                        workers, batchPerWorker, s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
                 yield b.build();
             }
         };

@@ -1,6 +1,8 @@
 package io.convoy.driver.train;
 
 import io.convoy.driver.checkpoint.RunStore;
+import io.convoy.driver.checkpoint.TrainingState;
+import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
 import io.convoy.driver.data.DatasetLoader;
@@ -21,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import io.convoy.driver.train.sharing.AeronDirectories;
@@ -48,9 +51,31 @@ public final class TrainingRun {
     private static final long PROGRESS_SECONDS = 15;
 
     private final RunConfig config;
+    /** The run directory to continue, or null for a new run. */
+    private final String resumeDir;
 
     public TrainingRun(RunConfig config) {
+        this(config, null);
+    }
+
+    private TrainingRun(RunConfig config, String resumeDir) {
         this.config = config;
+        this.resumeDir = resumeDir;
+    }
+
+    /**
+     * Continues a run from its last good checkpoint (parameters, updater state, epoch, iteration; the data order
+     * and augmentation follow from (seed, epoch), so the resumed epochs see the records and crops they would have
+     * seen). The run's saved configuration applies, with {@code overrides} on top (e.g. more epochs, another
+     * master, another train.workers: the checkpoint's global batch is then divided over the new worker count).
+     */
+    public RunConfig config() {
+        return config;
+    }
+
+    public static TrainingRun resume(String runDir, List<String> overrides) {
+        RunStore store = RunStore.open(runDir, new Configuration());
+        return new TrainingRun(ConfigLoader.fromSaved(store.readConfig(), runDir + "/config.conf", overrides), runDir);
     }
 
     public TrainResult run() {
@@ -62,13 +87,33 @@ public final class TrainingRun {
         Normalization norm = Normalization.measure(train.records(), train.shape().channels());
         TrainSettings t = config.train();
         ModelRequest request = new ModelRequest(train.shape(), train.numClasses(), t.seed(), updater(t), t.weightDecay());
-        ComputationGraph net = new ComputationGraph(ModelZoo.build(config.model().name(), request));
-        net.init();
-
-        String name = config.run().name().isBlank() ? config.model().name() : config.run().name();
-        RunStore store = RunStore.create(config.run().dir(), name, hadoop);
-        store.writeConfig(config.render());
-        store.writeJson("normalization.json", norm);
+        ComputationGraph net;
+        RunStore store;
+        TrainingState resumed = null;
+        if (resumeDir == null) {
+            net = new ComputationGraph(ModelZoo.build(config.model().name(), request));
+            net.init();
+            String name = config.run().name().isBlank() ? config.model().name() : config.run().name();
+            store = RunStore.create(config.run().dir(), name, hadoop).withRetention(config.run().retention());
+            store.writeConfig(config.render());
+            store.writeJson("normalization.json", norm);
+        } else {
+            store = RunStore.open(resumeDir, hadoop).withRetention(config.run().retention());
+            Optional<RunStore.Loaded> last = store.loadLatestGood();
+            if (last.isPresent()) {
+                net = last.get().net();
+                resumed = last.get().state();
+                log.info("resuming {} from {} (epoch {}, iteration {})", store.dir(), last.get().info().file(),
+                        resumed.epoch(), resumed.iteration());
+            } else {
+                log.warn("run {} has no checkpoint yet: starting it from epoch 1", store.dir());
+                net = new ComputationGraph(ModelZoo.build(config.model().name(), request));
+                net.init();
+            }
+            // the normalisation the checkpoint was trained with, not a re-measurement
+            norm = store.readJson("normalization.json", Normalization.class);
+            store.writeConfig(config.render());
+        }
         log.info("run {}: model {} ({} trainable parameters), {} train / {} test records of {}, {} classes",
                 store.dir(), config.model().name(), ParameterCounts.trainable(net), train.size(), test.size(),
                 train.shape(), train.numClasses());
@@ -76,7 +121,7 @@ public final class TrainingRun {
 
         Set<String> aeronBefore = AeronDirectories.snapshot();
         try (JavaSparkContext sc = SparkContexts.create(config.spark())) {
-            return fit(sc, net, train, test, norm, store);
+            return fit(sc, net, train, test, norm, store, resumed);
         } finally {
             if (t.sync() == RunConfig.Sync.SHARING) {
                 AeronDirectories.removeNewSince(aeronBefore);
@@ -85,16 +130,31 @@ public final class TrainingRun {
     }
 
     private TrainResult fit(JavaSparkContext sc, ComputationGraph net, ImageSplit train, ImageSplit test,
-                            Normalization norm, RunStore store) {
+                            Normalization norm, RunStore store, TrainingState resumed) {
         TrainSettings t = config.train();
         int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
-        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, TrainingMasters.create(t, sc, workers));
+        int batchPerWorker = t.batchSizePerWorker();
+        int firstEpoch = 1;
+        List<Map<String, Object>> history = new ArrayList<>();
+        if (resumed != null) {
+            firstEpoch = resumed.nextEpoch();
+            if (workers != resumed.workers()) {
+                batchPerWorker = resumed.batchSizePerWorker(workers);
+                log.info("resuming on {} workers instead of {}: batch per worker {} keeps the global batch of {}",
+                        workers, resumed.workers(), batchPerWorker, resumed.globalBatch());
+            }
+            int done = resumed.epoch();
+            store.readMetrics().stream()
+                    .filter(r -> r.get("epoch") instanceof Number n && n.intValue() <= done)
+                    .forEach(history::add);
+        }
+        int globalBatch = workers * batchPerWorker;
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net,
+                TrainingMasters.create(t, sc, workers, batchPerWorker));
 
         JavaRDD<ImageRecord> testRdd = sc.parallelize(test.records(), workers).cache();
-        List<Map<String, Object>> history = new ArrayList<>();
         EvalCounts lastEval = null;
-        int globalBatch = workers * t.batchSizePerWorker();
-        for (int epoch = 1; epoch <= t.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch <= t.epochs(); epoch++) {
             double lr = LearningRateSchedule.rate(t, epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
             long start = System.nanoTime();
@@ -105,7 +165,7 @@ public final class TrainingRun {
                 // so the batches are built once, and the progress counter can skip that counting pass.
                 batches = DevicePinning.pinned(sc.parallelize(shuffled(train.records(), t.seed(), epoch), workers))
                         .mapPartitionsWithIndex(new MinibatchFunction(train.shape(), train.numClasses(),
-                                t.batchSizePerWorker(), config.data().augmentation(), norm, t.seed(), epoch), true)
+                                batchPerWorker, config.data().augmentation(), norm, t.seed(), epoch), true)
                         .persist(StorageLevel.MEMORY_ONLY_SER());
                 sparkNet.fit(DevicePinning.pinned(progress.counted(batches)));
                 log.info("{}", progress.line());
@@ -141,7 +201,8 @@ public final class TrainingRun {
                 metrics.put("top5_error", lastEval.top5Error());
                 metrics.put("test_nll", lastEval.meanNll());
             }
-            store.writeCheckpoint(epoch, current, metrics, config.render());
+            store.writeCheckpoint(current, new TrainingState(epoch, current.getIterationCount(), lr, t.epochs(),
+                    t.seed(), t.seed(), globalBatch, workers), metrics, config.render());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", epoch);
             row.putAll(metrics);
@@ -154,9 +215,11 @@ public final class TrainingRun {
                             100 * metrics.get("top1_error"), 100 * metrics.get("top5_error")) : "",
                     String.format("%.0f", train.size() / seconds));
         }
-        if (lastEval != null) {
-            store.writeJson("eval-latest.json", lastEval.toMap());
+        if (lastEval == null) {
+            // a resumed run that had already finished, or a run without a final evaluation
+            lastEval = Evaluator.evaluate(sc, sparkNet.getNetwork(), testRdd, test, norm, config.eval().batchSize());
         }
+        store.writeJson("eval-latest.json", lastEval.toMap());
         return new TrainResult(store.dir().toString(), history, lastEval, sparkNet.getNetwork());
     }
 

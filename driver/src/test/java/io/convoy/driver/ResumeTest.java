@@ -1,0 +1,60 @@
+package io.convoy.driver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.convoy.driver.checkpoint.CheckpointInfo;
+import io.convoy.driver.checkpoint.RunStore;
+import io.convoy.driver.config.ConfigLoader;
+import io.convoy.driver.train.TrainResult;
+import io.convoy.driver.train.TrainingRun;
+import io.convoy.worker.data.SyntheticImages;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exact resume: with one worker on one executor (deterministic here), 3 epochs in one go and 2 epochs + resume + 1
+ * end with bit-identical parameters; a later resume on another worker count keeps the global batch.
+ */
+class ResumeTest {
+    @TempDir
+    Path tmp;
+
+    private List<String> settings(Path data, int epochs) {
+        return new ArrayList<>(List.of("data.format=mnist", "data.path=" + data, "run.dir=" + tmp.resolve("runs"),
+                "model.name=resnet8", "train.epochs=" + epochs, "train.batch-size-per-worker=32", "train.workers=1",
+                // one averaging round per epoch: DL4J's random split of an epoch into rounds does not enter
+                "train.averaging.frequency=100", "train.optimizer.lr=0.05", "train.lr-schedule.type=constant",
+                "spark.master=local[1]", "spark.conf.spark.ui.enabled=false"));
+    }
+
+    @Test
+    void twoEpochsResumedForAThirdEqualThreeInOneGo() throws Exception {
+        Path data = tmp.resolve("digits");
+        SyntheticImages.writeMnistDir(data, 256, 64, 9);
+
+        TrainResult straight = new TrainingRun(ConfigLoader.load(null, settings(data, 3))).run();
+        TrainResult first = new TrainingRun(ConfigLoader.load(null, settings(data, 2))).run();
+        TrainResult resumed = TrainingRun.resume(first.runDir(), List.of("train.epochs=3")).run();
+
+        assertEquals(first.runDir(), resumed.runDir(), "the resumed run continues in its own directory");
+        assertEquals(straight.network().getIterationCount(), resumed.network().getIterationCount());
+        assertArrayEquals(straight.network().params().data().asFloat(), resumed.network().params().data().asFloat());
+        assertArrayEquals(straight.network().getUpdater().getStateViewArray().data().asFloat(),
+                resumed.network().getUpdater().getStateViewArray().data().asFloat());
+        assertEquals(straight.finalEval().top1Correct(), resumed.finalEval().top1Correct());
+        assertEquals(List.of(1, 2, 3), resumed.epochs().stream().map(r -> ((Number) r.get("epoch")).intValue()).toList());
+
+        // one more epoch on two workers: the checkpoint's global batch of 32 becomes 2 x 16
+        TrainResult wider = TrainingRun.resume(first.runDir(), List.of("train.epochs=4", "train.workers=2")).run();
+        RunStore store = RunStore.open(wider.runDir(), new Configuration());
+        List<CheckpointInfo> manifest = store.manifest();
+        assertEquals(List.of(1, 2, 3, 4), manifest.stream().map(CheckpointInfo::epoch).toList());
+        assertEquals(32, manifest.get(3).state().globalBatch());
+        assertEquals(2, manifest.get(3).state().workers());
+    }
+}
