@@ -17,10 +17,28 @@ public record ModelEntry(String name, String family, String description, long pa
                          InputShape referenceInput, int referenceClasses,
                          Function<ModelRequest, ComputationGraphConfiguration> builder) {
 
+    public static final InputShape MNIST = new InputShape(1, 28, 28);
     public static final InputShape CIFAR = new InputShape(3, 32, 32);
     public static final InputShape IMAGENET = new InputShape(3, 224, 224);
 
     public ComputationGraphConfiguration build(ModelRequest request) {
         return builder.apply(request);
+    }
+
+    /**
+     * The published count as the source states it, with its rounding: {@code "0.27M (rounded to 0.01M)"},
+     * {@code "25,557,032 (exact)"}, or {@code "-"} where nothing is published.
+     */
+    public String publishedFigure() {
+        if (paperParams <= 0) {
+            return "-";
+        }
+        if (paperRounding <= 1) {
+            return String.format(java.util.Locale.ROOT, "%,d (exact)", paperParams);
+        }
+        int decimals = (int) Math.max(0, Math.round(6 - Math.log10(paperRounding)));
+        String unit = java.math.BigDecimal.valueOf(paperRounding, 6).stripTrailingZeros().toPlainString();
+        return String.format(java.util.Locale.ROOT, "%." + decimals + "fM (rounded to %sM)", paperParams / 1e6, unit)
+                + (paperCountsBatchNorm ? "" : ", weights only");
     }
 }

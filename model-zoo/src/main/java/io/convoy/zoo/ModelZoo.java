@@ -2,6 +2,8 @@ package io.convoy.zoo;
 
 import io.convoy.zoo.densenet.DenseNet;
 import io.convoy.zoo.fractalnet.FractalNet;
+import io.convoy.zoo.plain.LeNet5;
+import io.convoy.zoo.plain.Vgg;
 import io.convoy.zoo.resnet.CifarResNet;
 import io.convoy.zoo.resnet.IdentityMappingResNet;
 import io.convoy.zoo.resnet.IdentityMappingResNet.ShortcutVariant;
@@ -22,19 +24,24 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 /**
  * Registry of model names to builders, in the manner of timm: every public variant is one line,
  * and tests are driven by the registry. Families with a free depth also accept unregistered members
- * by pattern: {@code resnet<d>} and {@code resnet<d>_<a|b|c>} (CIFAR, 6n+2), {@code plain<d>}.
+ * by pattern: {@code resnet<d>} and {@code resnet<d>_<a|b|c>} (CIFAR, 6n+2), {@code plain<d>},
+ * {@code resnet<d>_<variant>}, {@code wrn_<d>_<k>[_dropout]}, {@code densenet[_bc]_<L>_<k>} and
+ * {@code fractalnet_b<B>_c<C>[_as_released]}; a name of a family with an invalid depth or width is refused
+ * with the family's rule.
  * Registered names win: {@code resnet50} and {@code resnet152} are the ImageNet nets, as in torchvision.
  */
 public final class ModelZoo {
     private static final Pattern CIFAR_RESNET = Pattern.compile("resnet(\\d+)(?:_([abc]))?");
     private static final Pattern PLAIN = Pattern.compile("plain(\\d+)");
-    private static final Pattern FRACTAL = Pattern.compile("fractalnet_b(\\d)_c(\\d)");
+    private static final Pattern FRACTAL = Pattern.compile("fractalnet_b(\\d+)_c(\\d+)(_as_released)?");
+    private static final Pattern DENSE = Pattern.compile("densenet(_bc)?_(\\d+)_(\\d+)");
     private static final Pattern WIDE = Pattern.compile("wrn_(\\d+)_(\\d+)(_dropout)?");
     private static final Pattern VARIANT = Pattern.compile("resnet(\\d+)_([a-z_]+)");
     /** The exclusive-gating row of Table 1 the paper reports best: gate bias initialised to -6. */
     private static final double GATE_BIAS = -6.0;
 
     private static final Map<String, ModelEntry> ENTRIES = new LinkedHashMap<>();
+    private static final FractalNet FRACTALNET_20 = FractalNet.of(5, 3, 0.15, 0.5, true).withEntryProjection(true);
 
     static {
         // He et al. 2016, "Deep Residual Learning for Image Recognition", Table 6 (CIFAR-10, option A).
@@ -74,16 +81,28 @@ public final class ModelZoo {
         register("resnet110_stochastic_depth", "resnet-cifar", "CIFAR ResNet-110 with stochastic depth, p_L = 0.5"
                 + " (Huang et al. 2016)", 1_700_000, 100_000, ModelEntry.CIFAR, 10,
                 r -> CifarResNet.of(110).withStochasticDepth(0.5).build(r));
-        // Larsson et al. 2017, Table 1: FractalNet-20 (B = 5, C = 3) for CIFAR, with drop-path
-        // (local 0.15, global on half the minibatches) and block dropout, and without either.
-        // Not checked against the paper's 38.6M: the structure as described (7 convs per block, 64..512
-        // channels) has 33.70M parameters, and the source of the other 4.9M is not found yet.
-        register("fractalnet_20", "fractalnet-cifar", "FractalNet, B=5 C=3, drop-path + dropout (Larsson et al. 2017)",
-                0, 1, ModelEntry.CIFAR, 10, r -> FractalNet.of(5, 3, 0.15, 0.5, true).build(r));
-        register("fractalnet_20_plain", "fractalnet-cifar", "FractalNet, B=5 C=3, no drop-path, no dropout",
-                0, 1, ModelEntry.CIFAR, 10, r -> FractalNet.of(5, 3, 0, 0, false).build(r));
+        // Larsson et al. 2017, Table 1: FractalNet-20 (B = 5, C = 3) for CIFAR, 38.6M parameters (rounded to
+        // 0.1M), with drop-path (local 0.15, global on half the minibatches) and block dropout, and without
+        // either. The paper does not say where the width changes; the 1x1 entry projection is the reading
+        // that reproduces its count (38,649,034), the authors' released generator has none (33,724,618).
+        // See FractalNet's class comment for the arithmetic.
+        register("fractalnet_20", "fractalnet-cifar", "FractalNet, B=5 C=3, 1x1 entry projections, drop-path + dropout"
+                + " (Larsson et al. 2017)", 38_600_000, 100_000, ModelEntry.CIFAR, 10, r -> FRACTALNET_20.build(r));
+        register("fractalnet_20_plain", "fractalnet-cifar", "FractalNet, B=5 C=3, 1x1 entry projections, no drop-path,"
+                + " no dropout", 38_600_000, 100_000, ModelEntry.CIFAR, 10,
+                r -> FractalNet.of(5, 3, 0, 0, false).withEntryProjection(true).build(r));
         register("fractalnet_20_deepest", "fractalnet-cifar", "FractalNet-20, deepest column alone (Table 3)",
-                0, 1, ModelEntry.CIFAR, 10, r -> FractalNet.of(5, 3, 0.15, 0.5, true).build(r, 3));
+                0, 1, ModelEntry.CIFAR, 10, r -> FRACTALNET_20.build(r, 3));
+        register("fractalnet_20_as_released", "fractalnet-cifar", "FractalNet, B=5 C=3 as the authors' Caffe generator"
+                + " wires it (no 1x1 projections, 33.7M), drop-path + dropout", 0, 1, ModelEntry.CIFAR, 10,
+                r -> FractalNet.of(5, 3, 0.15, 0.5, true).build(r));
+        // Small baselines for quick runs (no published counts for these forms; exact counts in ModelZooTest).
+        register("lenet5", "lenet", "LeNet-5-style convnet (LeCun et al. 1998; ReLU, max pooling)", 0, 1,
+                ModelEntry.MNIST, 10, LeNet5::build);
+        register("vgg11_cifar", "vgg-cifar", "VGG-11 (configuration A) for CIFAR: BatchNorm, one classifier", 0, 1,
+                ModelEntry.CIFAR, 10, r -> Vgg.vgg11().build(r));
+        register("vgg16_cifar", "vgg-cifar", "VGG-16 (configuration D) for CIFAR: BatchNorm, one classifier", 0, 1,
+                ModelEntry.CIFAR, 10, r -> Vgg.vgg16().build(r));
         // Zagoruyko and Komodakis 2016, Tables 1 and 4.
         wideResNet(16, 8, 11_000_000);
         wideResNet(28, 10, 36_500_000);
@@ -164,7 +183,8 @@ public final class ModelZoo {
         return find(name).orElseThrow(() -> new UnknownModelException(
                 "unknown model '" + name + "'; valid models: " + String.join(", ", ENTRIES.keySet())
                         + " (or resnet<depth>, resnet<depth>_<a|b|c>, resnet<depth>_<variant of He et al. 2016b>,"
-                        + " plain<depth> for any depth 6n+2, wrn_<depth>_<k>[_dropout], fractalnet_b<B>_c<C>)"));
+                        + " plain<depth> for any depth 6n+2, wrn_<depth>_<k>[_dropout], densenet[_bc]_<depth>_<k>,"
+                        + " fractalnet_b<B>_c<C>[_as_released])"));
     }
 
     /** Checks a name without building anything; throws {@link UnknownModelException} naming what is valid. */
@@ -190,9 +210,21 @@ public final class ModelZoo {
         }
         m = FRACTAL.matcher(name);
         if (m.matches()) {
-            FractalNet net = FractalNet.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), 0.15, 0.5, true);
+            boolean released = m.group(3) != null;
+            FractalNet net = FractalNet.of(parseDepth(m.group(1), name), parseDepth(m.group(2), name), 0.15, 0.5, true)
+                    .withEntryProjection(!released);
             return Optional.of(new ModelEntry(name, "fractalnet-cifar", "FractalNet, B=" + m.group(1) + " C=" + m.group(2)
-                    + ", drop-path + dropout", 0, 1, true, ModelEntry.CIFAR, 10, net::build));
+                    + (released ? " as released" : ", 1x1 entry projections") + ", drop-path + dropout",
+                    0, 1, true, ModelEntry.CIFAR, 10, net::build));
+        }
+        m = DENSE.matcher(name);
+        if (m.matches()) {
+            boolean bc = m.group(1) != null;
+            int depth = parseDepth(m.group(2), name);
+            int k = parseDepth(m.group(3), name);
+            DenseNet net = DenseNet.cifar(depth, k, bc); // throws unless the depth and growth rate are valid
+            return Optional.of(new ModelEntry(name, "densenet-cifar", "CIFAR DenseNet" + (bc ? "-BC" : "") + " L=" + depth
+                    + " k=" + k, 0, 1, true, ModelEntry.CIFAR, 10, net::build));
         }
         m = WIDE.matcher(name);
         if (m.matches()) {

@@ -6,17 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoy.zoo.fractalnet.FractalNet;
 import io.convoy.zoo.vertex.DropPathJoinVertex;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,51 +17,35 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class DropPathJoinVertexTest {
     @AfterEach
     void restoreFloat() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        GradientChecks.restoreFloat();
     }
 
     /** Three convolutions (columns 1, 2, 3) joined by drop-path, in double precision. */
     private static ComputationGraph threeColumns(DropPathJoinVertex join) {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-                .dataType(DataType.DOUBLE).seed(3).updater(new NoOp()).weightInit(WeightInit.XAVIER)
-                .convolutionMode(ConvolutionMode.Same)
-                .graphBuilder()
-                .addInputs("in").setInputTypes(InputType.convolutional(4, 4, 2))
+        return GradientChecks.tinyGraph(3, 4, 4, 2, 2, g -> g
                 .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(), "in")
                 .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(), "in")
                 .addLayer("c3", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(), "in")
-                .addVertex("join", join, "c1", "c2", "c3")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "join")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2)
-                        .activation(Activation.SOFTMAX).build(), "pool")
-                .setOutputs("out").build();
-        ComputationGraph net = new ComputationGraph(conf);
-        net.init();
-        return net;
+                .addVertex("join", join, "c1", "c2", "c3"), "join");
     }
 
     /** local only, global only, and the paper's mix, each over several seeds (different kept sets). */
     @ParameterizedTest
     @CsvSource({"0.5,0.0,1", "0.5,0.0,2", "0.5,0.0,5", "0.0,1.0,1", "0.0,1.0,4", "0.15,0.5,7"})
     void gradientsAreRightForTheDrawnPaths(double local, double global, long seed) {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        GradientChecks.useDouble();
         ComputationGraph net = threeColumns(new DropPathJoinVertex(new int[] {1, 2, 3}, 3, local, global, seed, 0));
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 4, 4);
-        INDArray y = Nd4j.create(new double[][] {{1, 0}, {0, 1}});
-        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                .inputs(new INDArray[] {x}).labels(new INDArray[] {y}).exitOnFirstError(true)));
+        assertTrue(GradientChecks.passes(net, GradientChecks.input(seed, 2, 2, 4, 4), GradientChecks.labels(2, 2)));
     }
 
     @Test
     void inferenceAveragesAllColumnsAndOnlyColumnSelectsOne() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        GradientChecks.useDouble();
         ComputationGraph net = threeColumns(new DropPathJoinVertex(new int[] {1, 2, 3}, 3, 0.5, 0.5, 1, 0));
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 4, 4);
         var acts = net.feedForward(x, false);
@@ -84,7 +60,7 @@ class DropPathJoinVertexTest {
 
     @Test
     void everyTrainingDrawKeepsAPath() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        GradientChecks.useDouble();
         ComputationGraph net = threeColumns(new DropPathJoinVertex(new int[] {1, 2, 3}, 3, 0.9, 0.0, 11, 0));
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 4, 4);
         INDArray y = Nd4j.create(new double[][] {{1, 0}, {0, 1}});

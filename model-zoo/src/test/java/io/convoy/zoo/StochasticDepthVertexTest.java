@@ -6,18 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoy.zoo.vertex.StochasticDepthVertex;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,34 +18,21 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class StochasticDepthVertexTest {
     private static final double P = 0.5;
 
     @AfterEach
     void restoreFloat() {
-        Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+        GradientChecks.restoreFloat();
     }
 
     /** conv -> stochastic depth -> + shortcut -> pool -> softmax, in double precision for gradient checks. */
     private static ComputationGraph tinyResidual(long seed) {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-                .dataType(DataType.DOUBLE).seed(7).updater(new NoOp()).weightInit(WeightInit.XAVIER)
-                .convolutionMode(ConvolutionMode.Same)
-                .graphBuilder()
-                .addInputs("in").setInputTypes(InputType.convolutional(5, 5, 2))
+        return GradientChecks.tinyGraph(7, 5, 5, 2, 3, g -> g
                 .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(), "in")
                 .addVertex("sd", new StochasticDepthVertex(P, seed), "conv")
-                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "sd", "in")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "add")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "pool")
-                .setOutputs("out").build();
-        ComputationGraph net = new ComputationGraph(conf);
-        net.init();
-        return net;
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "sd", "in"), "add");
     }
 
     /** A seed whose draw at iteration 0 for the vertex at index 2 is the given decision. */
@@ -68,17 +47,12 @@ class StochasticDepthVertexTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void gradientsAreRightWhetherTheBranchSurvivesOrNot(boolean survive) {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        GradientChecks.useDouble();
         ComputationGraph net = tinyResidual(seedFor(survive));
         assertEquals(2, net.getVertex("sd").getVertexIndex(), "the seed search assumes this vertex index");
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 2, 5, 5);
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, 3, 3);
-        y.putScalar(0, 0, 1);
-        y.putScalar(1, 2, 1);
-        y.putScalar(2, 1, 1);
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                .inputs(new INDArray[] {x}).labels(new INDArray[] {y}).exitOnFirstError(true));
-        assertTrue(ok, "gradient check, branch " + (survive ? "kept" : "dropped"));
+        INDArray x = GradientChecks.input(5, 3, 2, 5, 5);
+        INDArray y = GradientChecks.labels(3, 3);
+        assertTrue(GradientChecks.passes(net, x, y), "gradient check, branch " + (survive ? "kept" : "dropped"));
         // a dropped branch passes no gradient to the convolution
         net.setInputs(x);
         net.setLabels(y);
@@ -89,7 +63,7 @@ class StochasticDepthVertexTest {
 
     @Test
     void inferenceScalesTheBranchAndIsDeterministic() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        GradientChecks.useDouble();
         ComputationGraph net = tinyResidual(1);
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 5, 5);
         INDArray conv = net.feedForward(x, false).get("conv");

@@ -32,36 +32,46 @@ public final class DenseNet {
     private final int growth;
     private final boolean bc;
     private final boolean imagenetStem;
-    private final int stemChannels;
 
-    private DenseNet(int[] blockSizes, int growth, boolean bc, boolean imagenetStem, int stemChannels) {
+    private DenseNet(int[] blockSizes, int growth, boolean bc, boolean imagenetStem) {
         if (growth <= 0) {
             throw new UnknownModelException("DenseNet growth rate must be > 0, got " + growth);
         }
-        this.blockSizes = blockSizes;
+        if (blockSizes.length == 0) {
+            throw new UnknownModelException("DenseNet needs at least one dense block, got none");
+        }
+        for (int size : blockSizes) {
+            if (size < 1) {
+                throw new UnknownModelException("DenseNet block sizes must be >= 1, got " + java.util.Arrays.toString(blockSizes));
+            }
+        }
+        this.blockSizes = blockSizes.clone();
         this.growth = growth;
         this.bc = bc;
         this.imagenetStem = imagenetStem;
-        this.stemChannels = stemChannels;
     }
 
     /** CIFAR DenseNet of depth L (3n+4) and growth rate k; BC halves the layers per block. */
     public static DenseNet cifar(int depth, int growth, boolean bc) {
-        if (depth < 7 || (depth - 4) % 3 != 0 || (bc && (depth - 4) % 6 != 0)) {
+        if (bc ? depth < 10 || (depth - 4) % 6 != 0 : depth < 7 || (depth - 4) % 3 != 0) {
             throw new UnknownModelException("CIFAR DenseNet" + (bc ? "-BC" : "") + " depth must be "
-                    + (bc ? "6n+4 (100, 190, 250, ...)" : "3n+4 (40, 100, ...)") + ", got " + depth);
+                    + (bc ? "6n+4 with n >= 1 (10, 100, 190, 250, ...): 3n+4 with two convolutions per layer"
+                    : "3n+4 with n >= 1 (7, 40, 100, ...)") + ", got " + depth);
         }
         int perBlock = bc ? (depth - 4) / 6 : (depth - 4) / 3;
-        return new DenseNet(new int[] {perBlock, perBlock, perBlock}, growth, bc, false, bc ? 2 * growth : 16);
+        return new DenseNet(new int[] {perBlock, perBlock, perBlock}, growth, bc, false);
     }
 
     /** ImageNet DenseNet-BC with the given block sizes. */
     public static DenseNet imagenet(int growth, int... blockSizes) {
-        return new DenseNet(blockSizes, growth, true, true, 2 * growth);
+        return new DenseNet(blockSizes, growth, true, true);
     }
 
     public ComputationGraphConfiguration build(ModelRequest request) {
         GraphBuilder g = Blocks.graph(request);
+        int k = request.channels(growth);
+        // BC and ImageNet stems have 2k channels; the CIFAR DenseNet's has 16
+        int stemChannels = bc ? 2 * k : request.channels(16);
         String x;
         if (imagenetStem) {
             x = convBnRelu(g, "stem", "input", stemChannels, 7, 2);
@@ -76,11 +86,11 @@ public final class DenseNet {
                 String layer = name(prefix, "layer" + (l + 1));
                 String y = x;
                 if (bc) {
-                    y = bnReluConv(g, name(layer, "1"), y, 4 * growth, 1, 1);
+                    y = bnReluConv(g, name(layer, "1"), y, 4 * k, 1, 1);
                 }
-                y = bnReluConv(g, name(layer, "2"), y, growth, 3, 1);
+                y = bnReluConv(g, name(layer, "2"), y, k, 3, 1);
                 x = concat(g, name(layer, "concat"), x, y);
-                channels += growth;
+                channels += k;
             }
             if (b < blockSizes.length - 1) {
                 String t = name("transition" + (b + 1));

@@ -22,6 +22,26 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
  * pool, with 64, 128, 256, 512, 512 channels (CIFAR, section 4). Joins merge every column that ends
  * at the same depth, as in the paper's Fig. 1, rather than nesting two-way means. Optional dropout
  * after each block (the paper's 0, 0.1, 0.2, 0.3, 0.4 for B = 5).
+ *
+ * <p><b>Where the width changes.</b> The paper does not say. Two readings are built:
+ * <ul>
+ *   <li>as released (the authors' Caffe generator, gustavla/fractalnet {@code generation/fractalnet.py}):
+ *       the first convolution of every column takes the previous block's channels. FractalNet-20
+ *       (B=5, C=3) then has 33,724,618 trainable parameters: per block 3 convolutions c_in -> c and 4
+ *       convolutions c -> c, 9 * (3 c_in c + 4 c^2) weights, summing to 33,698,880 over the five blocks,
+ *       plus 20,608 BatchNorm scales and shifts and a 5,130-parameter classifier. (The Caffe net has conv
+ *       biases and a BatchNorm without scale and shift: 33,714,314; the PyTorch port khanrc/pt.fractalnet
+ *       reports 33.7M for it too.)</li>
+ *   <li>with an <em>entry projection</em>: a 1x1 conv -> BN -> ReLU at the start of each block whose
+ *       width differs from its input's (blocks 1-4 for CIFAR), so that all 35 3x3 convolutions are c -> c:
+ *       9 * 7 * (64^2 + 128^2 + 256^2 + 2 * 512^2) = 38,449,152 weights, plus 172,224 in the projections,
+ *       22,528 BatchNorm and 5,130 classifier parameters: 38,649,034, the paper's "38.6M" (Table 1) within
+ *       its rounding (0.13% above). This reading is the one that reproduces the published count; a 1x1
+ *       projection in every block (what that port's {@code --doubling} option adds; it reports 38.9M)
+ *       gives 38,912,202 (0.8% above), and counting every 3x3 as c -> c without projections 38.47M
+ *       (0.3% below, outside the rounding). Neither reading explains the 22.9M of the paper's 40-layer
+ *       net (C=4): with these channels it would have 76.1M or 82.6M, so that net used other widths.</li>
+ * </ul>
  */
 public final class FractalNet {
     private static final int[] CHANNELS = {64, 128, 256, 512, 512};
@@ -31,13 +51,24 @@ public final class FractalNet {
     private final double localDrop;
     private final double globalRatio;
     private final boolean blockDropout;
+    private final boolean entryProjection;
 
-    private FractalNet(int blocks, int columns, double localDrop, double globalRatio, boolean blockDropout) {
+    private FractalNet(int blocks, int columns, double localDrop, double globalRatio, boolean blockDropout,
+                       boolean entryProjection) {
         this.blocks = blocks;
         this.columns = columns;
         this.localDrop = localDrop;
         this.globalRatio = globalRatio;
         this.blockDropout = blockDropout;
+        this.entryProjection = entryProjection;
+    }
+
+    /**
+     * This net with (true) or without (false, the default: as released) a 1x1 conv -> BN -> ReLU at the
+     * entry of every block that changes the width; see the class comment.
+     */
+    public FractalNet withEntryProjection(boolean projection) {
+        return new FractalNet(blocks, columns, localDrop, globalRatio, blockDropout, projection);
     }
 
     /**
@@ -46,10 +77,11 @@ public final class FractalNet {
      */
     public static FractalNet of(int blocks, int columns, double localDrop, double globalRatio, boolean blockDropout) {
         if (blocks < 1 || blocks > CHANNELS.length) {
-            throw new UnknownModelException("FractalNet blocks must be 1.." + CHANNELS.length + ", got " + blocks);
+            throw new UnknownModelException("FractalNet blocks B must be 1.." + CHANNELS.length
+                    + " (one per channel width 64, 128, 256, 512, 512), got " + blocks);
         }
         if (columns < 1 || columns > 6) {
-            throw new UnknownModelException("FractalNet columns must be 1..6, got " + columns);
+            throw new UnknownModelException("FractalNet columns C must be 1..6, got " + columns);
         }
         if (!(localDrop >= 0 && localDrop < 1)) {
             throw new UnknownModelException("FractalNet local drop-path probability must be in [0, 1), got " + localDrop);
@@ -57,7 +89,7 @@ public final class FractalNet {
         if (!(globalRatio >= 0 && globalRatio <= 1)) {
             throw new UnknownModelException("FractalNet global drop-path ratio must be in [0, 1], got " + globalRatio);
         }
-        return new FractalNet(blocks, columns, localDrop, globalRatio, blockDropout);
+        return new FractalNet(blocks, columns, localDrop, globalRatio, blockDropout, false);
     }
 
     /** Depth of the deepest column: B x 2^(C-1) convolutions. */
@@ -71,10 +103,24 @@ public final class FractalNet {
 
     /** @param onlyColumn 0 for the whole net, else keep that column alone at every join (C = the deepest) */
     public ComputationGraphConfiguration build(ModelRequest request, int onlyColumn) {
+        if (onlyColumn < 0 || onlyColumn > columns) {
+            throw new UnknownModelException("FractalNet column to keep must be 0 (all) or 1.." + columns + ", got " + onlyColumn);
+        }
+        int side = Math.min(request.input().height(), request.input().width());
+        if (side < (1 << blocks)) {
+            throw new UnknownModelException("FractalNet with B=" + blocks + " blocks halves its input " + blocks
+                    + " times: it needs at least " + (1 << blocks) + "x" + (1 << blocks) + " pixels, got " + request.input());
+        }
         GraphBuilder g = Blocks.graph(request);
         String x = "input";
+        int width = request.input().channels();
         for (int b = 0; b < blocks; b++) {
-            Builder block = new Builder(g, "block" + (b + 1), CHANNELS[b], request.seed(), onlyColumn);
+            int channels = request.channels(CHANNELS[b]);
+            if (entryProjection && channels != width) {
+                x = convBnRelu(g, name("block" + (b + 1), "entry"), x, channels, 1, 1);
+            }
+            width = channels;
+            Builder block = new Builder(g, "block" + (b + 1), channels, request.seed(), onlyColumn);
             x = block.join("out", block.fractal(columns, x, "c"));
             x = pool(g, name("block" + (b + 1), "pool"), x, PoolingType.MAX, 2, 2);
             if (blockDropout && b > 0) {

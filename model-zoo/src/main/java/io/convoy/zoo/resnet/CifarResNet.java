@@ -80,17 +80,18 @@ public final class CifarResNet {
 
     public ComputationGraphConfiguration build(ModelRequest request) {
         GraphBuilder g = Blocks.graph(request);
-        String x = convBnRelu(g, "stem", "input", STAGE_WIDTHS[0], 3, 1);
-        int channels = STAGE_WIDTHS[0];
-        int total = STAGE_WIDTHS.length * blocksPerStage;
-        for (int s = 0; s < STAGE_WIDTHS.length; s++) {
+        int[] widths = request.widths(STAGE_WIDTHS);
+        String x = convBnRelu(g, "stem", "input", widths[0], 3, 1);
+        int channels = widths[0];
+        int total = widths.length * blocksPerStage;
+        for (int s = 0; s < widths.length; s++) {
             for (int b = 0; b < blocksPerStage; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
                 int l = s * blocksPerStage + b + 1;
                 double survival = 1.0 - (double) l / total * (1.0 - lastSurvival);
-                x = basicBlock(g, name(stage(s + 1), block(b + 1)), x, channels, STAGE_WIDTHS[s], stride,
+                x = basicBlock(g, name(stage(s + 1), block(b + 1)), x, channels, widths[s], stride,
                         survival, request.seed());
-                channels = STAGE_WIDTHS[s];
+                channels = widths[s];
             }
         }
         Blocks.classifier(g, x, request.numClasses());

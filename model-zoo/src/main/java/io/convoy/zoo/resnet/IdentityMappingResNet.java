@@ -91,14 +91,15 @@ public final class IdentityMappingResNet {
         GraphBuilder g = Blocks.graph(request);
         boolean preact = order == UnitOrder.FULL_PREACTIVATION || order == UnitOrder.RELU_ONLY_PREACTIVATION;
         // with pre-activation units the stem is a bare conv and the net ends with BN-ReLU (Fig. 4(e))
-        String x = preact ? conv(g, name("stem", "conv"), "input", 16, 3, 1)
-                : convBnRelu(g, "stem", "input", 16, 3, 1);
-        int channels = 16;
-        for (int s = 0; s < STAGE_WIDTHS.length; s++) {
+        int[] widths = request.widths(STAGE_WIDTHS);
+        String x = preact ? conv(g, name("stem", "conv"), "input", widths[0], 3, 1)
+                : convBnRelu(g, "stem", "input", widths[0], 3, 1);
+        int channels = widths[0];
+        for (int s = 0; s < widths.length; s++) {
             for (int b = 0; b < blocksPerStage; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
-                x = unit(g, name(stage(s + 1), block(b + 1)), x, channels, STAGE_WIDTHS[s], stride);
-                channels = STAGE_WIDTHS[s];
+                x = unit(g, name(stage(s + 1), block(b + 1)), x, channels, widths[s], stride);
+                channels = widths[s];
             }
         }
         if (preact) {
@@ -156,8 +157,14 @@ public final class IdentityMappingResNet {
             }
             case CONV_SHORTCUT:
                 return add(g, name(p, "add"), f, conv(g, name(p, "shortcut", "conv"), x, channels, 1, 1));
-            case DROPOUT_SHORTCUT:
-                return add(g, name(p, "add"), f, Blocks.dropout(g, name(p, "shortcut", "dropout"), x, 0.5));
+            case DROPOUT_SHORTCUT: {
+                // Dropout on a copy of x: DL4J lets a dropout layer overwrite its input in place when it is
+                // that input's last consumer in topological order, but the branch's first convolution keeps
+                // x for its weight gradient, which then came out wrong (found by the gradient check).
+                String copy = name(p, "shortcut", "copy");
+                g.addVertex(copy, new ScaleVertex(1.0), x);
+                return add(g, name(p, "add"), f, Blocks.dropout(g, name(p, "shortcut", "dropout"), copy, 0.5));
+            }
             default:
                 throw new IllegalStateException("unhandled shortcut " + shortcut);
         }

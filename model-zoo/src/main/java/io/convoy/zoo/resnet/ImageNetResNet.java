@@ -43,18 +43,19 @@ public final class ImageNetResNet {
 
     public ComputationGraphConfiguration build(ModelRequest request) {
         GraphBuilder g = Blocks.graph(request);
-        String x = convBnRelu(g, "stem", "input", 64, 7, 2);
+        int[] widths = request.widths(STAGE_WIDTHS);
+        String x = convBnRelu(g, "stem", "input", request.channels(64), 7, 2);
         x = pool(g, name("stem", "maxpool"), x, PoolingType.MAX, 3, 2);
-        int channels = 64;
-        for (int s = 0; s < STAGE_WIDTHS.length; s++) {
-            int out = bottleneck ? STAGE_WIDTHS[s] * 4 : STAGE_WIDTHS[s];
+        int channels = request.channels(64);
+        for (int s = 0; s < widths.length; s++) {
+            int out = bottleneck ? widths[s] * 4 : widths[s];
             for (int b = 0; b < blocks[s]; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
                 String prefix = name(stage(s + 1), block(b + 1));
                 String branch;
                 if (bottleneck) {
-                    branch = convBnRelu(g, name(prefix, "1"), x, STAGE_WIDTHS[s], 1, 1);
-                    branch = convBnRelu(g, name(prefix, "2"), branch, STAGE_WIDTHS[s], 3, stride);
+                    branch = convBnRelu(g, name(prefix, "1"), x, widths[s], 1, 1);
+                    branch = convBnRelu(g, name(prefix, "2"), branch, widths[s], 3, stride);
                     branch = convBn(g, name(prefix, "3"), branch, out, 1, 1);
                 } else {
                     branch = convBnRelu(g, name(prefix, "1"), x, out, 3, stride);

@@ -56,14 +56,15 @@ public final class PreActResNet {
 
     public ComputationGraphConfiguration build(ModelRequest request) {
         GraphBuilder g = Blocks.graph(request);
-        String x = conv(g, name("stem", "conv"), "input", STAGE_WIDTHS[0], 3, 1);
-        int channels = STAGE_WIDTHS[0];
-        for (int s = 0; s < STAGE_WIDTHS.length; s++) {
-            int out = bottleneck ? STAGE_WIDTHS[s] * EXPANSION : STAGE_WIDTHS[s];
+        int[] widths = request.widths(STAGE_WIDTHS);
+        String x = conv(g, name("stem", "conv"), "input", widths[0], 3, 1);
+        int channels = widths[0];
+        for (int s = 0; s < widths.length; s++) {
+            int out = bottleneck ? widths[s] * EXPANSION : widths[s];
             for (int b = 0; b < blocksPerStage; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;
                 String prefix = name(stage(s + 1), block(b + 1));
-                x = unit(g, prefix, x, channels, STAGE_WIDTHS[s], out, stride);
+                x = unit(g, prefix, x, channels, widths[s], out, stride);
                 channels = out;
             }
         }

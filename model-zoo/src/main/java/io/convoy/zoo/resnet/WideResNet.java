@@ -46,10 +46,10 @@ public final class WideResNet {
 
     public ComputationGraphConfiguration build(ModelRequest request) {
         GraphBuilder g = Blocks.graph(request);
-        String x = conv(g, name("stem", "conv"), "input", 16, 3, 1);
-        int channels = 16;
+        String x = conv(g, name("stem", "conv"), "input", request.channels(16), 3, 1);
+        int channels = request.channels(16);
         int blocks = (depth - 4) / 6;
-        int[] widths = {16 * widen, 32 * widen, 64 * widen};
+        int[] widths = request.widths(16 * widen, 32 * widen, 64 * widen);
         for (int s = 0; s < 3; s++) {
             for (int b = 0; b < blocks; b++) {
                 int stride = (s > 0 && b == 0) ? 2 : 1;

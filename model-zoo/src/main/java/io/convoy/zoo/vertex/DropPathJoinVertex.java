@@ -31,10 +31,10 @@ public final class DropPathJoinVertex extends ParameterFreeVertex {
                               @JsonProperty("globalRatio") double globalRatio, @JsonProperty("seed") long seed,
                               @JsonProperty("onlyColumn") int onlyColumn) {
         if (!(localDropProbability >= 0 && localDropProbability < 1)) {
-            throw new IllegalArgumentException("local drop probability must be in [0, 1), got " + localDropProbability);
+            throw new io.convoy.zoo.UnknownModelException("local drop probability must be in [0, 1), got " + localDropProbability);
         }
         if (!(globalRatio >= 0 && globalRatio <= 1)) {
-            throw new IllegalArgumentException("global drop-path ratio must be in [0, 1], got " + globalRatio);
+            throw new io.convoy.zoo.UnknownModelException("global drop-path ratio must be in [0, 1], got " + globalRatio);
         }
         this.columns = columns.clone();
         this.numColumns = numColumns;

@@ -22,7 +22,7 @@ public final class StochasticDepthVertex extends ParameterFreeVertex {
     public StochasticDepthVertex(@JsonProperty("survivalProbability") double survivalProbability,
                                  @JsonProperty("seed") long seed) {
         if (!(survivalProbability > 0 && survivalProbability <= 1)) {
-            throw new IllegalArgumentException("survival probability must be in (0, 1], got " + survivalProbability);
+            throw new io.convoy.zoo.UnknownModelException("survival probability must be in (0, 1], got " + survivalProbability);
         }
         this.survivalProbability = survivalProbability;
         this.seed = seed;
