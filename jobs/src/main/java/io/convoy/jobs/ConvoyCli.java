@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "convoy", mixinStandardHelpOptions = true, versionProvider = ConvoyCli.Version.class,
         description = "Train residual-era convnets with Deeplearning4j on Apache Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ReportCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class ConvoyCli implements Runnable {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
@@ -24,7 +24,7 @@ public final class ConvoyCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (train, evaluate, models)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (train, evaluate, report, models)");
     }
 
     public static void main(String[] args) {
