@@ -70,7 +70,8 @@ class CliEvaluateReportTest {
         Run first = cli(concat(new String[] {"evaluate", "--run", r, "--new-only"}, spark));
         assertEquals(0, first.code(), first.out());
         assertEquals(1, first.out().strip().lines().count(), "one line: " + first.out());
-        assertTrue(first.out().contains("evaluated 2 of 2 new checkpoints (epoch 1: 53 records"), first.out());
+        assertTrue(first.out().startsWith(run.getFileName() + ": evaluated 2 of 2 new checkpoints (epoch 1: 53 records"),
+                first.out());
         Run again = cli(concat(new String[] {"evaluate", "--run", r, "--new-only"}, spark));
         assertEquals(0, again.code());
         assertTrue(again.out().contains("nothing to evaluate"), again.out());
@@ -92,6 +93,7 @@ class CliEvaluateReportTest {
         Run report = cli("report", "--run", r);
         assertEquals(0, report.code(), report.out());
         assertEquals(1, report.out().strip().lines().count());
+        assertTrue(report.out().startsWith(run.getFileName() + ": resnet8, best top-1 error"), report.out());
         String md = Files.readString(run.resolve("report.md"));
         String html = Files.readString(run.resolve("report.html"));
         ObjectMapper json = new ObjectMapper();

@@ -32,6 +32,19 @@ public final class EvaluationResults {
         this.store = store;
     }
 
+    /**
+     * The run's id, its directory name. ({@code RunStore.id()} is empty when the run was opened by a
+     * local path: the directory URI then ends in '/'.)
+     */
+    public static String runId(RunStore store) {
+        return new Path(store.dir().toString()).getName();
+    }
+
+    /** The run directory without a trailing '/'. */
+    public static String runDir(RunStore store) {
+        return new Path(store.dir().toString()).toString();
+    }
+
     /** Epochs that have a result for this kind of view. */
     public Set<Integer> epochs(TestTimeAugmentation tta) {
         Set<Integer> out = new TreeSet<>();

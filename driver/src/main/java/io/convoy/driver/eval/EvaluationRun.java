@@ -202,7 +202,7 @@ public final class EvaluationRun {
             if (attempt instanceof EvaluationClaims.Held h) {
                 String msg = String.format(Locale.ROOT, "epoch %d is being evaluated by %s (claim refreshed %d s ago)",
                         c.epoch(), h.by(), h.age().toSeconds());
-                log.info("{}: {}", store.id(), msg);
+                log.info("{}: {}", EvaluationResults.runId(store), msg);
                 held.add(msg);
                 if (options.selection().stopsAtFirstGood()) {
                     break;
@@ -224,7 +224,7 @@ public final class EvaluationRun {
                 } catch (RunStoreException | UncheckedIOException e) {
                     String reason = e instanceof UncheckedIOException && e.getCause() != null
                             ? e.getMessage() + ": " + e.getCause().getMessage() : e.getMessage();
-                    log.warn("skipping checkpoint {} of run {} (epoch {}): {}", c.file(), store.id(), c.epoch(), reason);
+                    log.warn("skipping checkpoint {} of run {} (epoch {}): {}", c.file(), EvaluationResults.runId(store), c.epoch(), reason);
                     skipped.add(new Skipped(c, reason));
                     continue;
                 }
@@ -244,7 +244,7 @@ public final class EvaluationRun {
         if (data != null && data.rdd != null) {
             data.rdd.unpersist(false);
         }
-        return new Outcome(store.id(), options, candidates.size(), evaluated, skipped, held, alreadyDone);
+        return new Outcome(EvaluationResults.runId(store), options, candidates.size(), evaluated, skipped, held, alreadyDone);
     }
 
     /** The test split and what belongs with it, read once per evaluation. */
@@ -288,7 +288,7 @@ public final class EvaluationRun {
             log.warn("claim {} was taken over while evaluating; writing the result anyway (it is the same)", claim.path().getName());
         }
         CheckpointInfo info = loaded.info();
-        EvaluationRecord record = new EvaluationRecord(store.id(), info.file(), info.epoch(), info.iteration(), info.sha256(),
+        EvaluationRecord record = new EvaluationRecord(EvaluationResults.runId(store), info.file(), info.epoch(), info.iteration(), info.sha256(),
                 options.tta().label(), spec.views().size(), network.toString(), ParameterCounts.trainable(loaded.net()),
                 Instant.now().toString(), seconds, owner, data.classNames,
                 full.total(), full.top1Error(), full.top5Error(), full.meanNll(), full.perClassAccuracy(),
@@ -297,7 +297,7 @@ public final class EvaluationRun {
         String file = EvaluationRecord.fileName(info.epoch(), options.tta());
         store.writeJson(file, record);
         log.info("run {} epoch {}{}: {} records, top-1 error {}%, top-5 error {}%, mean NLL {}{} ({} s) -> {}",
-                store.id(), info.epoch(), options.tta() == TestTimeAugmentation.CENTRE ? "" : " [" + options.tta().label() + "]",
+                EvaluationResults.runId(store), info.epoch(), options.tta() == TestTimeAugmentation.CENTRE ? "" : " [" + options.tta().label() + "]",
                 full.total(), pct(full.top1Error()), pct(full.top5Error()), String.format(Locale.ROOT, "%.4f", full.meanNll()),
                 deepest == null ? "" : "; deepest column: top-1 error " + pct(deepest.top1Error()) + "%, top-5 error "
                         + pct(deepest.top5Error()) + "%",

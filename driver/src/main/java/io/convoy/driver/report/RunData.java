@@ -72,7 +72,7 @@ public record RunData(String id, String dir, String configText, String model, St
         } catch (IOException e) {
             log.warn("cannot read the start time of {}: {}", store.dir(), e.toString());
         }
-        RunData partial = new RunData(store.id(), store.dir().toString(), configText, model, format, planned, manifest,
+        RunData partial = new RunData(EvaluationResults.runId(store), EvaluationResults.runDir(store), configText, model, format, planned, manifest,
                 epochs, evaluations, Optional.empty(), started, Optional.empty());
         return new RunData(partial.id, partial.dir, configText, model, format, planned, manifest, epochs, evaluations,
                 trainableParams(store, fs, evaluations, manifest, format),
@@ -169,7 +169,7 @@ public record RunData(String id, String dir, String configText, String model, St
             try {
                 rows.add(JSON.readValue(l, new TypeReference<Map<String, Object>>() { }));
             } catch (IOException e) {
-                log.warn("metrics.jsonl of {} line {} is not JSON, left out: {}", store.id(), line, e.getMessage());
+                log.warn("metrics.jsonl of {} line {} is not JSON, left out: {}", EvaluationResults.runId(store), line, e.getMessage());
             }
         }
         return rows;
@@ -242,7 +242,7 @@ public record RunData(String id, String dir, String configText, String model, St
                 }
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot read eval-latest.json of {}: {}", store.id(), e.toString());
+            log.warn("cannot read eval-latest.json of {}: {}", EvaluationResults.runId(store), e.toString());
         }
         return Optional.empty();
     }

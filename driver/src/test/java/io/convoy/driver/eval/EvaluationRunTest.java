@@ -117,11 +117,13 @@ class EvaluationRunTest {
         EvaluationRun.Outcome first = run(run, new CheckpointSelection.NewOnly()).evaluate(sc);
         assertEquals(List.of(1, 2, 3), epochs(first));
         assertFalse(first.failed());
+        assertEquals(run.getFileName().toString(), first.run(), "the run id, also when opened by a local path");
         RunStore store = store(run);
         for (CheckpointInfo c : store.manifest()) {
             EvaluationRecord r = store.readJson(EvaluationRecord.fileName(c.epoch(), TestTimeAugmentation.CENTRE),
                     EvaluationRecord.class);
             assertEquals(TEST_RECORDS, r.records(), "every test record once");
+            assertEquals(run.getFileName().toString(), r.run());
             assertEquals(c.sha256(), r.sha256());
             // the same evaluation training ran after this epoch
             assertEquals(c.metrics().get("top1_error"), r.top1Error(), 1e-12);
