@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "convoy", mixinStandardHelpOptions = true, versionProvider = ConvoyCli.Version.class,
         description = "Train residual-era convnets with Deeplearning4j on Apache Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ModelsCommand.class, LocalClusterCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ReportCommand.class, ModelsCommand.class,
+                LocalClusterCommand.class, CommandLine.HelpCommand.class})
 public final class ConvoyCli implements Runnable {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
@@ -25,7 +25,7 @@ public final class ConvoyCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (train, evaluate, models)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (train, evaluate, report, models)");
     }
 
     public static void main(String[] args) {

@@ -1,24 +1,55 @@
 package io.convoy.jobs;
 
+import io.convoy.driver.eval.CheckpointSelection;
 import io.convoy.driver.eval.EvaluationRun;
+import io.convoy.worker.augment.TestTimeAugmentation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluate a checkpoint of a run on the test split of the run's data:",
-                "top-1/top-5 error, counted exactly; writes eval-epoch-NNNN.json into the run directory."},
-        footer = {"", "Example:", "  convoy evaluate --run runs/resnet8-20261123-101500-1a2b --checkpoint latest"})
+        description = {"Evaluate checkpoints of a run on the test split of the run's data, on Spark: top-1/top-5 error",
+                "(every record counted once), per-class accuracy, confusion matrix and mean NLL; a FractalNet also",
+                "by its deepest column alone. Writes eval-epoch-NNNN[-flip|-ten-crop].json into the run directory",
+                "and prints one line. Exit codes: 0 done (also: nothing new), 1 failed, 2 bad usage."},
+        footer = {"", "Examples:",
+                "  convoy evaluate --run runs/resnet8-20261123-101500-1a2b --checkpoint best",
+                "  convoy evaluate --run hdfs://nn/convoy/runs/r1 --new-only      # from cron: every new checkpoint",
+                "  convoy evaluate --run runs/r1 --tta ten-crop --input-size 224x224"})
 final class EvaluateCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory (local path or Hadoop URI).")
     String run;
 
-    @Option(names = "--checkpoint", defaultValue = "latest", paramLabel = "latest|epoch-N",
-            description = "Which checkpoint (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint", paramLabel = "latest|best|epoch-N",
+            description = {"Which checkpoint (default: latest). best: lowest validation top-1 error in the manifest.",
+                    "A corrupt latest/best falls back to the previous good one."})
     String checkpoint;
+
+    @Option(names = "--new-only", description = {"Every checkpoint not yet evaluated (with this --tta); evaluators",
+            "started together share the work through claim files in the run directory."})
+    boolean newOnly;
+
+    @Option(names = "--tta", defaultValue = "centre", paramLabel = "centre|flip|ten-crop",
+            converter = TtaConverter.class,
+            description = {"Test-time views, probabilities averaged (default: ${DEFAULT-VALUE}). ten-crop: the four",
+                    "corners and the centre and their mirrors; needs images larger than --input-size."})
+    TestTimeAugmentation tta;
+
+    @Option(names = "--input-size", paramLabel = "HxW",
+            description = "The network's input size when smaller than the stored images (default: the stored size).")
+    String inputSize;
+
+    @Option(names = "--claim-timeout", defaultValue = "600", paramLabel = "SECONDS",
+            description = "A claim not refreshed for this long belongs to a dead evaluator and is taken over (default: ${DEFAULT-VALUE}).")
+    long claimTimeoutSeconds;
 
     @Parameters(arity = "0..*", paramLabel = "KEY=VALUE",
             description = "Overrides of the run's saved config, e.g. data.path=/elsewhere spark.master=local[2].")
@@ -26,10 +57,48 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EvaluationRun.Result r = new EvaluationRun(run, checkpoint, overrides).run();
-        System.out.printf("%s (epoch %d): %d records, top-1 error %.2f%%, top-5 error %.2f%%, mean NLL %.4f%n",
-                r.checkpoint().info().file(), r.checkpoint().info().epoch(), r.counts().total(),
-                100 * r.counts().top1Error(), 100 * r.counts().top5Error(), r.counts().meanNll());
-        return 0;
+        if (newOnly && checkpoint != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--new-only and --checkpoint exclude each other");
+        }
+        if (claimTimeoutSeconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--claim-timeout " + claimTimeoutSeconds + ": expected seconds > 0");
+        }
+        CheckpointSelection selection;
+        if (newOnly) {
+            selection = new CheckpointSelection.NewOnly();
+        } else {
+            selection = EvaluationRun.Options.of(checkpoint == null ? "latest" : checkpoint).selection();
+        }
+        EvaluationRun.Options options = new EvaluationRun.Options(selection, tta,
+                Duration.ofSeconds(claimTimeoutSeconds), parseSize(inputSize));
+        EvaluationRun.Outcome outcome = new EvaluationRun(run, options, overrides).evaluate();
+        System.out.println(outcome.summary());
+        return outcome.failed() ? ConvoyCli.EXIT_FAILED : 0;
+    }
+
+    private int[] parseSize(String s) {
+        if (s == null) {
+            return null;
+        }
+        String[] p = s.toLowerCase().split("x");
+        try {
+            if (p.length == 2 && Integer.parseInt(p[0]) > 0 && Integer.parseInt(p[1]) > 0) {
+                return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "--input-size " + s + ": expected HxW, e.g. 224x224");
+    }
+
+    static final class TtaConverter implements CommandLine.ITypeConverter<TestTimeAugmentation> {
+        @Override
+        public TestTimeAugmentation convert(String value) {
+            try {
+                return TestTimeAugmentation.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

@@ -7,8 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Exact counts over evaluated records: how many, how many with the true class ranked first and
- * within the top five, the summed negative log-likelihood, and per-class totals. Counts from
- * partitions add up, so the totals cover each record once whatever the partitioning.
+ * within the top five, the summed negative log-likelihood, per-class totals and the confusion matrix
+ * (true class x predicted class). Counts from partitions add up, so the totals cover each record once
+ * whatever the partitioning.
  */
 public final class EvalCounts implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -21,11 +22,14 @@ public final class EvalCounts implements Serializable {
     private double nllSum;
     private final long[] classTotal;
     private final long[] classCorrect;
+    /** row-major numClasses x numClasses: [true * numClasses + predicted] */
+    private final long[] confusion;
 
     public EvalCounts(int numClasses) {
         this.numClasses = numClasses;
         this.classTotal = new long[numClasses];
         this.classCorrect = new long[numClasses];
+        this.confusion = new long[numClasses * numClasses];
     }
 
     /** Counts one batch of softmax outputs against one-hot labels. */
@@ -47,15 +51,24 @@ public final class EvalCounts implements Serializable {
 
     /** Counts one record: the true label and its row of class probabilities starting at {@code offset}. */
     public void add(int label, float[] probs, int offset) {
+        if (label < 0 || label >= numClasses) {
+            throw new IllegalArgumentException("label " + label + " outside 0.." + (numClasses - 1));
+        }
         float target = probs[offset + label];
         int better = 0;
+        int rival = -1;
         for (int c = 0; c < numClasses; c++) {
             float v = probs[offset + c];
             // ties count against the prediction: a constant output is not "correct"
             if (c != label && v >= target) {
                 better++;
             }
+            if (c != label && (rival < 0 || v > probs[offset + rival])) {
+                rival = c;
+            }
         }
+        // the predicted class: the label when ranked first, else the strongest other class (which then ties or beats it)
+        confusion[label * numClasses + (better == 0 ? label : rival)]++;
         total++;
         classTotal[label]++;
         if (better == 0) {
@@ -77,6 +90,9 @@ public final class EvalCounts implements Serializable {
         for (int c = 0; c < numClasses; c++) {
             m.classTotal[c] = classTotal[c] + o.classTotal[c];
             m.classCorrect[c] = classCorrect[c] + o.classCorrect[c];
+        }
+        for (int i = 0; i < confusion.length; i++) {
+            m.confusion[i] = confusion[i] + o.confusion[i];
         }
         return m;
     }
@@ -113,6 +129,23 @@ public final class EvalCounts implements Serializable {
         return a;
     }
 
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public long[] perClassRecords() {
+        return classTotal.clone();
+    }
+
+    /** Rows are true classes, columns predicted classes; the diagonal is the per-class top-1 correct count. */
+    public long[][] confusionMatrix() {
+        long[][] m = new long[numClasses][];
+        for (int t = 0; t < numClasses; t++) {
+            m[t] = java.util.Arrays.copyOfRange(confusion, t * numClasses, (t + 1) * numClasses);
+        }
+        return m;
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("records", total);
@@ -120,6 +153,8 @@ public final class EvalCounts implements Serializable {
         m.put("top5_error", top5Error());
         m.put("mean_nll", meanNll());
         m.put("per_class_accuracy", perClassAccuracy());
+        m.put("per_class_records", perClassRecords());
+        m.put("confusion_matrix", confusionMatrix());
         return m;
     }
 }

@@ -1,10 +1,14 @@
 package io.convoy.driver.eval;
 
 import io.convoy.worker.augment.Augmentation;
+import io.convoy.worker.augment.CropView;
 import io.convoy.worker.augment.Normalization;
+import io.convoy.worker.augment.TestTimeAugmentation;
 import io.convoy.worker.batch.MinibatchFunction;
 import io.convoy.worker.data.ImageRecord;
 import io.convoy.worker.data.ImageSplit;
+import io.convoy.zoo.InputShape;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,53 +17,170 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Top-1/top-5 error on Spark, counted exactly: each partition scores its own records (no padding to
  * a full batch, no records dropped or repeated) and the per-partition counts are summed.
+ *
+ * <p>Several variants of one network (the same parameters under different graphs, e.g. a FractalNet
+ * and its deepest column) are scored in the same pass, and each record can be seen through several
+ * test-time views whose class probabilities are averaged.
  */
 public final class Evaluator {
     private Evaluator() {
     }
 
-    public static EvalCounts evaluate(JavaSparkContext sc, ComputationGraph net, JavaRDD<ImageRecord> records,
-                                      ImageSplit shapeOf, Normalization norm, int batchSize) {
-        Broadcast<String> conf = sc.broadcast(net.getConfiguration().toJson());
-        Broadcast<INDArray> params = sc.broadcast(net.params().dup());
-        MinibatchFunction batches = new MinibatchFunction(shapeOf.shape(), shapeOf.numClasses(), batchSize,
-                Augmentation.NONE, norm, 0, 0);
-        int numClasses = shapeOf.numClasses();
-        try {
-            return records.mapPartitionsWithIndex((index, it) -> {
-                EvalCounts counts = new EvalCounts(numClasses);
-                if (it.hasNext()) {
-                    ComputationGraph local = new ComputationGraph(ComputationGraphConfiguration.fromJson(conf.value()));
-                    local.init(params.value().dup(), false);
-                    score(local, batches.call(index, it), counts);
-                }
-                return List.of(counts).iterator();
-            }, false).reduce(EvalCounts::merge);
-        } finally {
-            conf.unpersist();
-            params.unpersist();
+    /**
+     * How records become network inputs.
+     *
+     * @param stored  the shape of the stored images
+     * @param network the shape the network takes (at most the stored size; views are crops of it)
+     */
+    public record Spec(InputShape stored, InputShape network, int numClasses, Normalization norm, int batchSize,
+                       TestTimeAugmentation tta) implements Serializable {
+        public Spec {
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("evaluation batch size must be > 0, got " + batchSize);
+            }
+            tta.views(stored, network); // fails early, on the driver, when the views cannot be taken
+        }
+
+        List<CropView> views() {
+            return tta.views(stored, network);
         }
     }
 
-    /** The same count in this JVM, batch by batch: the reference the distributed count must equal. */
+    /** The centre-crop evaluation of one network, as training runs it after each epoch. */
+    public static EvalCounts evaluate(JavaSparkContext sc, ComputationGraph net, JavaRDD<ImageRecord> records,
+                                      ImageSplit shapeOf, Normalization norm, int batchSize) {
+        Spec spec = new Spec(shapeOf.shape(), shapeOf.shape(), shapeOf.numClasses(), norm, batchSize, TestTimeAugmentation.CENTRE);
+        return evaluate(sc, List.of(net.getConfiguration()), net.params(), records, spec).get(0);
+    }
+
+    /**
+     * Scores every record once per variant.
+     *
+     * @param variants graphs that share the parameter layout of {@code params}
+     * @return one count per variant, in order
+     */
+    public static List<EvalCounts> evaluate(JavaSparkContext sc, List<ComputationGraphConfiguration> variants,
+                                            INDArray params, JavaRDD<ImageRecord> records, Spec spec) {
+        Broadcast<List<String>> confs = sc.broadcast(variants.stream().map(ComputationGraphConfiguration::toJson).toList());
+        Broadcast<INDArray> weights = sc.broadcast(params.dup());
+        int n = variants.size();
+        try {
+            return records.mapPartitions(it -> {
+                List<EvalCounts> counts = fresh(n, spec.numClasses());
+                if (it.hasNext()) {
+                    INDArray p = weights.value().dup();
+                    List<ComputationGraph> nets = new ArrayList<>();
+                    for (String json : confs.value()) {
+                        ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
+                        net.init(p, false); // inference only: the variants can share one parameter array
+                        nets.add(net);
+                    }
+                    score(nets, it, spec, counts);
+                }
+                return List.of(counts).iterator();
+            }, false).reduce(Evaluator::merge);
+        } finally {
+            confs.unpersist();
+            weights.unpersist();
+        }
+    }
+
+    /** The same evaluation in this JVM, through the same code path as the Spark tasks. */
+    public static List<EvalCounts> evaluateHere(List<ComputationGraph> nets, List<ImageRecord> records, Spec spec) {
+        List<EvalCounts> counts = fresh(nets.size(), spec.numClasses());
+        score(nets, records.iterator(), spec, counts);
+        return counts;
+    }
+
+    /**
+     * An independent reference for tests: the training code's minibatch path (no views), batch by
+     * batch in this JVM. The distributed count must equal it.
+     */
     public static EvalCounts evaluateLocally(ComputationGraph net, ImageSplit split, Normalization norm, int batchSize) {
         MinibatchFunction batches = new MinibatchFunction(split.shape(), split.numClasses(), batchSize,
                 Augmentation.NONE, norm, 0, 0);
         EvalCounts counts = new EvalCounts(split.numClasses());
-        score(net, batches.call(0, new ArrayList<>(split.records()).iterator()), counts);
+        Iterator<DataSet> it = batches.call(0, new ArrayList<>(split.records()).iterator());
+        while (it.hasNext()) {
+            DataSet ds = it.next();
+            counts.add(net.outputSingle(false, ds.getFeatures()), ds.getLabels());
+        }
         return counts;
     }
 
-    private static void score(ComputationGraph net, Iterator<DataSet> batches, EvalCounts counts) {
-        while (batches.hasNext()) {
-            DataSet ds = batches.next();
-            counts.add(net.outputSingle(false, ds.getFeatures()), ds.getLabels());
+    private static List<EvalCounts> fresh(int n, int numClasses) {
+        List<EvalCounts> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new EvalCounts(numClasses));
+        }
+        return out;
+    }
+
+    private static List<EvalCounts> merge(List<EvalCounts> a, List<EvalCounts> b) {
+        List<EvalCounts> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            out.add(a.get(i).merge(b.get(i)));
+        }
+        return out;
+    }
+
+    private static void score(List<ComputationGraph> nets, Iterator<ImageRecord> records, Spec spec, List<EvalCounts> counts) {
+        List<CropView> views = spec.views();
+        List<ImageRecord> batch = new ArrayList<>(spec.batchSize());
+        while (records.hasNext()) {
+            batch.clear();
+            while (batch.size() < spec.batchSize() && records.hasNext()) {
+                batch.add(records.next());
+            }
+            scoreBatch(nets, batch, views, spec, counts);
+        }
+    }
+
+    /** Averages each variant's class probabilities over the views, then counts every record of the batch. */
+    private static void scoreBatch(List<ComputationGraph> nets, List<ImageRecord> batch, List<CropView> views, Spec spec,
+                                   List<EvalCounts> counts) {
+        int n = batch.size();
+        int k = spec.numClasses();
+        InputShape in = spec.network();
+        InputShape st = spec.stored();
+        int pixels = in.pixels();
+        float[][] sums = new float[nets.size()][n * k];
+        float[] features = new float[n * pixels];
+        for (CropView view : views) {
+            for (int i = 0; i < n; i++) {
+                ImageRecord r = batch.get(i);
+                if (r.pixels().length != st.pixels()) {
+                    throw new IllegalArgumentException("record " + r.id() + " has " + r.pixels().length
+                            + " pixels, expected " + st.pixels() + " (" + st + ")");
+                }
+                view.render(r.pixels(), st.channels(), st.height(), st.width(), spec.norm(), features, i * pixels);
+            }
+            INDArray x = Nd4j.create(features, new long[] {n, in.channels(), in.height(), in.width()}, DataType.FLOAT);
+            for (int v = 0; v < nets.size(); v++) {
+                float[] p = nets.get(v).outputSingle(false, x).castTo(DataType.FLOAT).dup('c').data().asFloat();
+                for (int j = 0; j < n * k; j++) {
+                    sums[v][j] += p[j];
+                }
+            }
+        }
+        for (int v = 0; v < nets.size(); v++) {
+            float[] s = sums[v];
+            if (views.size() > 1) {
+                for (int j = 0; j < s.length; j++) {
+                    s[j] /= views.size();
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                counts.get(v).add(batch.get(i).label(), s, i * k);
+            }
         }
     }
 }
