@@ -3,24 +3,19 @@ package io.convoy.driver.train;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
-import io.convoy.driver.data.DatasetLoader;
-import io.convoy.driver.data.DatasetLoader.Split;
+import io.convoy.driver.data.TrainingData;
 import io.convoy.driver.eval.EvalCounts;
 import io.convoy.driver.eval.Evaluator;
 import io.convoy.driver.spark.SparkContexts;
 import io.convoy.worker.augment.Normalization;
-import io.convoy.worker.batch.MinibatchFunction;
 import io.convoy.worker.data.ImageRecord;
-import io.convoy.worker.data.ImageSplit;
 import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.ModelZoo;
 import io.convoy.zoo.ParameterCounts;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import io.convoy.driver.train.sharing.AeronDirectories;
 import org.apache.hadoop.conf.Configuration;
@@ -51,12 +46,10 @@ public final class TrainingRun {
     public TrainResult run() {
         // Everything that can be wrong with the input is found before Spark starts.
         Configuration hadoop = new Configuration();
-        DatasetLoader loader = new DatasetLoader(config.data(), hadoop);
-        ImageSplit train = loader.load(Split.TRAIN);
-        ImageSplit test = loader.load(Split.TEST);
-        Normalization norm = Normalization.measure(train.records(), train.shape().channels());
+        TrainingData data = TrainingData.open(config.data(), hadoop);
+        Normalization norm = data.normalization();
         TrainSettings t = config.train();
-        ModelRequest request = new ModelRequest(train.shape(), train.numClasses(), t.seed(), updater(t), t.weightDecay());
+        ModelRequest request = new ModelRequest(data.shape(), data.numClasses(), t.seed(), updater(t), t.weightDecay());
         ComputationGraph net = new ComputationGraph(ModelZoo.build(config.model().name(), request));
         net.init();
 
@@ -65,13 +58,13 @@ public final class TrainingRun {
         store.writeConfig(config.render());
         store.writeJson("normalization.json", norm);
         log.info("run {}: model {} ({} trainable parameters), {} train / {} test records of {}, {} classes",
-                store.dir(), config.model().name(), ParameterCounts.trainable(net), train.size(), test.size(),
-                train.shape(), train.numClasses());
+                store.dir(), config.model().name(), ParameterCounts.trainable(net), data.trainSize(), data.testSize(),
+                data.shape(), data.numClasses());
         log.info("resolved configuration:\n{}", config.render());
 
         Set<String> aeronBefore = AeronDirectories.snapshot();
         try (JavaSparkContext sc = SparkContexts.create(config.spark())) {
-            return fit(sc, net, train, test, norm, store);
+            return fit(sc, net, data, norm, store);
         } finally {
             if (t.sync() == RunConfig.Sync.SHARING) {
                 AeronDirectories.removeNewSince(aeronBefore);
@@ -79,23 +72,22 @@ public final class TrainingRun {
         }
     }
 
-    private TrainResult fit(JavaSparkContext sc, ComputationGraph net, ImageSplit train, ImageSplit test,
+    private TrainResult fit(JavaSparkContext sc, ComputationGraph net, TrainingData data,
                             Normalization norm, RunStore store) {
         TrainSettings t = config.train();
         int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, TrainingMasters.create(t, sc, workers));
 
-        JavaRDD<ImageRecord> testRdd = sc.parallelize(test.records(), workers).cache();
+        JavaRDD<ImageRecord> testRdd = data.testRecords(sc, workers).cache();
         List<Map<String, Object>> history = new ArrayList<>();
         EvalCounts lastEval = null;
         for (int epoch = 1; epoch <= t.epochs(); epoch++) {
             double lr = LearningRateSchedule.rate(t, epoch);
             sparkNet.getNetwork().setLearningRate(lr);
             long start = System.nanoTime();
-            JavaRDD<DataSet> batches = sc.parallelize(shuffled(train.records(), t.seed(), epoch), workers)
-                    .mapPartitionsWithIndex(new MinibatchFunction(train.shape(), train.numClasses(),
-                            t.batchSizePerWorker(), config.data().augmentation(), norm, t.seed(), epoch), true);
+            JavaRDD<DataSet> batches = data.trainBatches(sc, epoch, workers, t.batchSizePerWorker(), t.seed());
             sparkNet.fit(batches);
+            data.afterEpoch(epoch);
             double seconds = (System.nanoTime() - start) / 1e9;
             ComputationGraph current = sparkNet.getNetwork();
 
@@ -105,9 +97,9 @@ public final class TrainingRun {
             }
             metrics.put("lr", lr);
             metrics.put("epoch_seconds", seconds);
-            metrics.put("images_per_second", train.size() / seconds);
+            metrics.put("images_per_second", data.trainSize() / seconds);
             if (config.eval().everyEpoch() || epoch == t.epochs()) {
-                lastEval = Evaluator.evaluate(sc, current, testRdd, test, norm, config.eval().batchSize());
+                lastEval = Evaluator.evaluate(sc, current, testRdd, data.testDescription(), norm, config.eval().batchSize());
                 metrics.put("top1_error", lastEval.top1Error());
                 metrics.put("top5_error", lastEval.top5Error());
                 metrics.put("test_nll", lastEval.meanNll());
@@ -123,19 +115,12 @@ public final class TrainingRun {
                     metrics.containsKey("train_loss") ? String.format("loss %.4f ", metrics.get("train_loss")) : "",
                     metrics.containsKey("top1_error") ? String.format("top-1 error %.2f%% top-5 error %.2f%%, ",
                             100 * metrics.get("top1_error"), 100 * metrics.get("top5_error")) : "",
-                    String.format("%.0f", train.size() / seconds));
+                    String.format("%.0f", data.trainSize() / seconds));
         }
         if (lastEval != null) {
             store.writeJson("eval-latest.json", lastEval.toMap());
         }
         return new TrainResult(store.dir().toString(), history, lastEval, sparkNet.getNetwork());
-    }
-
-    /** A fresh permutation per epoch from (seed, epoch): parallelize then gives every worker an even, new share. */
-    static List<ImageRecord> shuffled(List<ImageRecord> records, long seed, int epoch) {
-        List<ImageRecord> copy = new ArrayList<>(records);
-        Collections.shuffle(copy, new Random(seed * 1_000_003L + epoch));
-        return copy;
     }
 
     static IUpdater updater(TrainSettings t) {
