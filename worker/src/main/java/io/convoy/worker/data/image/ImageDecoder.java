@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -23,7 +25,7 @@ import javax.imageio.stream.ImageInputStream;
  * images become three equal channels; an alpha channel is dropped.
  */
 public final class ImageDecoder {
-    private static final JPEGImageReaderSpi JPEG = new JPEGImageReaderSpi();
+    private static final JPEGImageReaderSpi JPEG = registeredJpegSpi();
     private static final ThreadLocal<ImageReader> JPEG_READER = ThreadLocal.withInitial(ImageDecoder::newJpegReader);
 
     static {
@@ -89,6 +91,21 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         }
+    }
+
+    /**
+     * TwelveMonkeys' reader delegates the decoding to the JDK's, which it finds when it is registered:
+     * use the registered provider, registering it where the class loader's plug-in scan did not (a
+     * Spark executor loads the application jar after ImageIO has scanned the class path).
+     */
+    private static JPEGImageReaderSpi registeredJpegSpi() {
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        JPEGImageReaderSpi spi = registry.getServiceProviderByClass(JPEGImageReaderSpi.class);
+        if (spi == null) {
+            spi = new JPEGImageReaderSpi();
+            registry.registerServiceProvider(spi, ImageReaderSpi.class);
+        }
+        return spi;
     }
 
     private static ImageReader newJpegReader() {
