@@ -70,7 +70,7 @@ public record DatasetManifest(
         return new Normalization(mean, std);
     }
 
-    /** The raw record shape (RAW encoding). */
+    /** The shape of every record of a RAW dataset (image files have no common shape). */
     public InputShape inputShape() {
         return new InputShape(shape.channels(), shape.height(), shape.width());
     }

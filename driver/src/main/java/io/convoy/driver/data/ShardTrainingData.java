@@ -70,7 +70,8 @@ public final class ShardTrainingData implements TrainingData {
         RecordEncoding encoding = manifest.recordEncoding();
         boolean digits = "mnist".equals(manifest.source());
         Augmentation configured = settings.augmentation(digits);
-        this.decoder = new RecordDecoder(encoding, manifest.inputShape(), manifest.classes().size(),
+        this.decoder = new RecordDecoder(encoding, encoding == RecordEncoding.RAW ? manifest.inputShape() : null,
+                manifest.classes().size(),
                 settings.imageSize(), configured.flip());
         // raw pixels get pad-crop-flip when they become floats; image files were cropped and flipped by the decoder
         this.rawAugmentation = encoding == RecordEncoding.RAW ? configured : Augmentation.NONE;
