@@ -133,7 +133,8 @@ public final class ConfigLoader {
             throw ConfigValidationException.badValue("data.augment.flip", flip, "auto, true or false");
         }
         var data = new RunConfig.DataSettings(format, path,
-                atLeast(c, "data.train-limit", 0), atLeast(c, "data.test-limit", 0), atLeast(c, "data.augment.pad", 0), flip);
+                atLeast(c, "data.train-limit", 0), atLeast(c, "data.test-limit", 0), atLeast(c, "data.augment.pad", 0), flip,
+                atLeast(c, "data.max-bad-records", 0), atLeast(c, "data.image-size", 8), c.getBoolean("data.verify-checksums"));
 
         List<Integer> milestones = c.getIntList("train.lr-schedule.milestones");
         int epochs = atLeast(c, "train.epochs", 1);

@@ -17,13 +17,24 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
     public record ModelSettings(String name) {
     }
 
-    public enum DataFormat { MNIST, CIFAR10 }
+    public enum DataFormat { MNIST, CIFAR10, SHARDS }
 
-    public record DataSettings(DataFormat format, String path, int trainLimit, int testLimit, int pad, String flip) {
+    /**
+     * @param maxBadRecords   corrupt shard records skipped per pass over a split before the run fails
+     * @param imageSize       side of the training/evaluation crop of image-file shards (ImageNet: 224)
+     * @param verifyChecksums check every shard's SHA-256 against dataset.json before training
+     */
+    public record DataSettings(DataFormat format, String path, int trainLimit, int testLimit, int pad, String flip,
+                               int maxBadRecords, int imageSize, boolean verifyChecksums) {
         /** The training augmentation, with flip "auto" resolved by format. */
         public Augmentation augmentation() {
+            return augmentation(format == DataFormat.MNIST);
+        }
+
+        /** The training augmentation of raw pixels; flip "auto" is off for digits (a mirrored 2 is not a 2). */
+        public Augmentation augmentation(boolean digits) {
             boolean doFlip = switch (flip) {
-                case "auto" -> format == DataFormat.CIFAR10;
+                case "auto" -> !digits;
                 case "true", "on" -> true;
                 default -> false;
             };

@@ -53,6 +53,9 @@ public final class DatasetLoader {
             all = switch (settings.format()) {
                 case MNIST -> loadMnist(split);
                 case CIFAR10 -> loadCifar10(split);
+                // shards are never loaded whole on the driver: ShardTrainingData reads them in the tasks
+                case SHARDS -> throw new InvalidDataException("data.format = shards: the records stay in the shards under "
+                        + dir + "; open them with TrainingData.open (ShardTrainingData), not DatasetLoader");
             };
         } catch (IOException e) {
             throw new InvalidDataException("cannot read " + split.name().toLowerCase() + " split under " + dir + ": " + e.getMessage(), e);

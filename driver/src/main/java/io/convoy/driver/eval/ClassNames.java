@@ -35,11 +35,24 @@ public final class ClassNames {
                 yield meta != null && meta.size() == numClasses ? meta : CIFAR10;
             }
             case MNIST -> IntStream.range(0, 10).mapToObj(String::valueOf).toList();
+            case SHARDS -> shardClasses(data, hadoop);
         };
         if (names.size() != numClasses) {
             return IntStream.range(0, numClasses).mapToObj(i -> "class " + i).toList();
         }
         return names;
+    }
+
+    /** The class names recorded in a prepared data set's dataset.json (sorted folder names for image trees). */
+    private static List<String> shardClasses(DataSettings data, Configuration hadoop) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(
+                io.convoy.driver.HadoopPaths.resolve(data.path()), io.convoy.driver.data.DatasetManifest.FILE);
+        try (java.io.InputStream in = p.getFileSystem(hadoop).open(p)) {
+            String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return io.convoy.driver.data.DatasetManifest.fromJson(json, p.toString()).classes();
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     private static List<String> metaFile(DataSettings data, Configuration hadoop) {

@@ -5,26 +5,21 @@ import io.convoy.driver.checkpoint.TrainingState;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
-import io.convoy.driver.data.DatasetLoader;
-import io.convoy.driver.data.DatasetLoader.Split;
+import io.convoy.driver.data.TrainingData;
 import io.convoy.driver.eval.EvalCounts;
 import io.convoy.driver.eval.Evaluator;
 import io.convoy.driver.spark.SparkContexts;
 import io.convoy.worker.augment.Normalization;
-import io.convoy.worker.batch.MinibatchFunction;
 import io.convoy.worker.data.ImageRecord;
-import io.convoy.worker.data.ImageSplit;
 import io.convoy.worker.gpu.DevicePinning;
 import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.ModelZoo;
 import io.convoy.zoo.ParameterCounts;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import io.convoy.driver.train.sharing.AeronDirectories;
 import org.apache.hadoop.conf.Configuration;
@@ -81,12 +76,10 @@ public final class TrainingRun {
     public TrainResult run() {
         // Everything that can be wrong with the input is found before Spark starts.
         Configuration hadoop = new Configuration();
-        DatasetLoader loader = new DatasetLoader(config.data(), hadoop);
-        ImageSplit train = loader.load(Split.TRAIN);
-        ImageSplit test = loader.load(Split.TEST);
-        Normalization norm = Normalization.measure(train.records(), train.shape().channels());
+        TrainingData data = TrainingData.open(config.data(), hadoop);
+        Normalization norm = data.normalization();
         TrainSettings t = config.train();
-        ModelRequest request = new ModelRequest(train.shape(), train.numClasses(), t.seed(), updater(t), t.weightDecay());
+        ModelRequest request = new ModelRequest(data.shape(), data.numClasses(), t.seed(), updater(t), t.weightDecay());
         ComputationGraph net;
         RunStore store;
         TrainingState resumed = null;
@@ -115,13 +108,13 @@ public final class TrainingRun {
             store.writeConfig(config.render());
         }
         log.info("run {}: model {} ({} trainable parameters), {} train / {} test records of {}, {} classes",
-                store.dir(), config.model().name(), ParameterCounts.trainable(net), train.size(), test.size(),
-                train.shape(), train.numClasses());
+                store.dir(), config.model().name(), ParameterCounts.trainable(net), data.trainSize(), data.testSize(),
+                data.shape(), data.numClasses());
         log.info("resolved configuration:\n{}", config.render());
 
         Set<String> aeronBefore = AeronDirectories.snapshot();
         try (JavaSparkContext sc = SparkContexts.create(config.spark())) {
-            return fit(sc, net, train, test, norm, store, resumed);
+            return fit(sc, net, data, norm, store, resumed);
         } finally {
             if (t.sync() == RunConfig.Sync.SHARING) {
                 AeronDirectories.removeNewSince(aeronBefore);
@@ -129,7 +122,7 @@ public final class TrainingRun {
         }
     }
 
-    private TrainResult fit(JavaSparkContext sc, ComputationGraph net, ImageSplit train, ImageSplit test,
+    private TrainResult fit(JavaSparkContext sc, ComputationGraph net, TrainingData data,
                             Normalization norm, RunStore store, TrainingState resumed) {
         TrainSettings t = config.train();
         int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
@@ -152,7 +145,7 @@ public final class TrainingRun {
         SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net,
                 TrainingMasters.create(t, sc, workers, batchPerWorker));
 
-        JavaRDD<ImageRecord> testRdd = sc.parallelize(test.records(), workers).cache();
+        JavaRDD<ImageRecord> testRdd = data.testRecords(sc, workers).cache();
         EvalCounts lastEval = null;
         for (int epoch = firstEpoch; epoch <= t.epochs(); epoch++) {
             double lr = LearningRateSchedule.rate(t, epoch, globalBatch);
@@ -160,16 +153,15 @@ public final class TrainingRun {
             long start = System.nanoTime();
             JavaRDD<DataSet> batches;
             try (EpochProgress progress = EpochProgress.start(sc, String.format("epoch %d/%d", epoch, t.epochs()),
-                    train.size(), PROGRESS_SECONDS)) {
+                    data.trainSize(), PROGRESS_SECONDS)) {
                 // Persisted here (the training masters are told not to): DL4J counts the RDD before it trains,
                 // so the batches are built once, and the progress counter can skip that counting pass.
-                batches = DevicePinning.pinned(sc.parallelize(shuffled(train.records(), t.seed(), epoch), workers))
-                        .mapPartitionsWithIndex(new MinibatchFunction(train.shape(), train.numClasses(),
-                                batchPerWorker, config.data().augmentation(), norm, t.seed(), epoch), true)
+                batches = DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, t.seed()))
                         .persist(StorageLevel.MEMORY_ONLY_SER());
                 sparkNet.fit(DevicePinning.pinned(progress.counted(batches)));
                 log.info("{}", progress.line());
             }
+            data.afterEpoch(epoch);
             double seconds = (System.nanoTime() - start) / 1e9;
             ComputationGraph current = sparkNet.getNetwork();
             // SharedTrainingMaster reports a score of 0 (DL4J does not aggregate it), so only averaging has a loss
@@ -194,9 +186,9 @@ public final class TrainingRun {
             batches.unpersist(false);
             metrics.put("lr", lr);
             metrics.put("epoch_seconds", seconds);
-            metrics.put("images_per_second", train.size() / seconds);
+            metrics.put("images_per_second", data.trainSize() / seconds);
             if (config.eval().everyEpoch() || epoch == t.epochs()) {
-                lastEval = Evaluator.evaluate(sc, current, testRdd, test, norm, config.eval().batchSize());
+                lastEval = Evaluator.evaluate(sc, current, testRdd, data.testDescription(), norm, config.eval().batchSize());
                 metrics.put("top1_error", lastEval.top1Error());
                 metrics.put("top5_error", lastEval.top5Error());
                 metrics.put("test_nll", lastEval.meanNll());
@@ -213,21 +205,15 @@ public final class TrainingRun {
                     metrics.containsKey("train_loss") ? String.format("loss %.4f ", metrics.get("train_loss")) : "",
                     metrics.containsKey("top1_error") ? String.format("top-1 error %.2f%% top-5 error %.2f%%, ",
                             100 * metrics.get("top1_error"), 100 * metrics.get("top5_error")) : "",
-                    String.format("%.0f", train.size() / seconds));
+                    String.format("%.0f", data.trainSize() / seconds));
         }
         if (lastEval == null) {
             // a resumed run that had already finished, or a run without a final evaluation
-            lastEval = Evaluator.evaluate(sc, sparkNet.getNetwork(), testRdd, test, norm, config.eval().batchSize());
+            lastEval = Evaluator.evaluate(sc, sparkNet.getNetwork(), testRdd, data.testDescription(), norm,
+                    config.eval().batchSize());
         }
         store.writeJson("eval-latest.json", lastEval.toMap());
         return new TrainResult(store.dir().toString(), history, lastEval, sparkNet.getNetwork());
-    }
-
-    /** A fresh permutation per epoch from (seed, epoch): parallelize then gives every worker an even, new share. */
-    static List<ImageRecord> shuffled(List<ImageRecord> records, long seed, int epoch) {
-        List<ImageRecord> copy = new ArrayList<>(records);
-        Collections.shuffle(copy, new Random(seed * 1_000_003L + epoch));
-        return copy;
     }
 
     static IUpdater updater(TrainSettings t) {

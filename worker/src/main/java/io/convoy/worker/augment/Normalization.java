@@ -20,8 +20,8 @@ public record Normalization(double[] mean, double[] std) implements Serializable
 
     /** Measures mean and std per channel over all pixels of the records (CHW layout). */
     public static Normalization measure(Collection<ImageRecord> records, int channels) {
-        double[] sum = new double[channels];
-        double[] sumSq = new double[channels];
+        long[] sum = new long[channels];
+        long[] sumSq = new long[channels];
         long perChannel = 0;
         for (ImageRecord r : records) {
             byte[] p = r.pixels();
@@ -39,11 +39,17 @@ public record Normalization(double[] mean, double[] std) implements Serializable
             }
             perChannel += plane;
         }
+        return fromSums(sum, sumSq, perChannel);
+    }
+
+    /** Mean and std per channel from pixel sums and sums of squares over {@code perChannel} pixels of each channel. */
+    public static Normalization fromSums(long[] sum, long[] sumSq, long perChannel) {
+        int channels = sum.length;
         double[] mean = new double[channels];
         double[] std = new double[channels];
         for (int c = 0; c < channels; c++) {
-            double m = sum[c] / perChannel;
-            double var = Math.max(sumSq[c] / perChannel - m * m, 0);
+            double m = (double) sum[c] / perChannel;
+            double var = Math.max((double) sumSq[c] / perChannel - m * m, 0);
             mean[c] = m / 255.0;
             std[c] = Math.max(Math.sqrt(var) / 255.0, 1e-6);
         }

@@ -18,8 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs inside a Spark task: turns a partition of records into minibatches of normalised, augmented
- * NCHW features and one-hot labels. The random stream depends only on (seed, epoch, partition), so a
- * re-run task produces the same batches. The last batch of a partition may be smaller.
+ * NCHW features and one-hot labels. Each record's crop and flip come from a random stream of its own,
+ * seeded by (seed, epoch, record id): a re-run task, another partitioning or a resumed run draws the
+ * same augmentation for the same record. The last batch of a partition may be smaller.
  */
 public final class MinibatchFunction implements Function2<Integer, Iterator<ImageRecord>, Iterator<DataSet>> {
     private static final long serialVersionUID = 1L;
@@ -55,8 +56,6 @@ public final class MinibatchFunction implements Function2<Integer, Iterator<Imag
 
     @Override
     public Iterator<DataSet> call(Integer partition, Iterator<ImageRecord> records) {
-        SplittableRandom rng = augmentation.isIdentity() ? null
-                : new SplittableRandom(mix(seed, epoch, partition));
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -72,13 +71,13 @@ public final class MinibatchFunction implements Function2<Integer, Iterator<Imag
                 while (batch.size() < batchSize && records.hasNext()) {
                     batch.add(records.next());
                 }
-                return toDataSet(batch, rng);
+                return toDataSet(batch);
             }
         };
     }
 
-    /** Builds one batch; {@code rng == null} gives the evaluation transform. */
-    public DataSet toDataSet(List<ImageRecord> batch, SplittableRandom rng) {
+    /** Builds one batch, augmenting each record with its own random stream (none for {@link Augmentation#NONE}). */
+    public DataSet toDataSet(List<ImageRecord> batch) {
         int n = batch.size();
         int pixels = shape.pixels();
         float[] features = new float[n * pixels];
@@ -89,6 +88,7 @@ public final class MinibatchFunction implements Function2<Integer, Iterator<Imag
                 throw new IllegalArgumentException("record " + r.id() + " has " + r.pixels().length
                         + " pixels, expected " + pixels + " (" + shape + ")");
             }
+            SplittableRandom rng = augmentation.isIdentity() ? null : recordRandom(seed, epoch, r.id());
             ImageTransform.apply(r.pixels(), shape.channels(), shape.height(), shape.width(), augmentation,
                     normalization, rng, features, i * pixels);
             labels[i * numClasses + r.label()] = 1f;
@@ -98,9 +98,14 @@ public final class MinibatchFunction implements Function2<Integer, Iterator<Imag
         return new DataSet(f, l);
     }
 
-    /** SplitMix-style mixing so that neighbouring (epoch, partition) pairs get unrelated streams. */
-    static long mix(long seed, int epoch, int partition) {
-        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + partition * 0x94D049BB133111EBL;
+    /** The random stream of one record's augmentation in one epoch. */
+    public static SplittableRandom recordRandom(long seed, int epoch, long recordId) {
+        return new SplittableRandom(mix(seed, epoch, recordId));
+    }
+
+    /** SplitMix-style mixing so that neighbouring (epoch, record) pairs get unrelated streams. */
+    static long mix(long seed, int epoch, long recordId) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + recordId * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

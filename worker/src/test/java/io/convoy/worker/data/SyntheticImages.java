@@ -77,6 +77,19 @@ public final class SyntheticImages {
         return out.toByteArray();
     }
 
+    /** CIFAR-100 binary records: coarse label byte (0-19), fine label byte (0-99), 3x32x32 pixels. */
+    public static byte[] cifar100Bytes(int count, long seed) {
+        Random rng = new Random(seed);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            int fine = (i * 37) % 100;
+            out.write(fine / 5);
+            out.write(fine);
+            out.writeBytes(image(fine % CLASSES, 3, 32, 32, rng));
+        }
+        return out.toByteArray();
+    }
+
     /** Writes a CIFAR-10 directory: data_batch_1..batches and test_batch.bin. */
     public static void writeCifar10Dir(Path dir, int batches, int perBatch, int testCount, long seed) throws IOException {
         Files.createDirectories(dir);
