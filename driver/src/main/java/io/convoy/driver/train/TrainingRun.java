@@ -73,8 +73,34 @@ public final class TrainingRun {
         return new TrainingRun(ConfigLoader.fromSaved(store.readConfig(), runDir + "/config.conf", overrides), runDir);
     }
 
+    /** Runs on a SparkContext of its own, started after the data and configuration have been checked. */
     public TrainResult run() {
         // Everything that can be wrong with the input is found before Spark starts.
+        Prepared p = prepare();
+        Set<String> aeronBefore = AeronDirectories.snapshot();
+        try (JavaSparkContext sc = SparkContexts.create(config.spark())) {
+            return fit(sc, p.net(), p.data(), p.norm(), p.store(), p.resumed());
+        } finally {
+            if (config.train().sync() == RunConfig.Sync.SHARING) {
+                AeronDirectories.removeNewSince(aeronBefore);
+            }
+        }
+    }
+
+    /**
+     * Runs on a SparkContext the caller owns and keeps (several runs of a sweep on one context, possibly at once
+     * in their own scheduler pools). spark.* settings of this run's configuration do not apply then.
+     */
+    public TrainResult run(JavaSparkContext sc) {
+        Prepared p = prepare();
+        return fit(sc, p.net(), p.data(), p.norm(), p.store(), p.resumed());
+    }
+
+    private record Prepared(TrainingData data, Normalization norm, ComputationGraph net, RunStore store,
+                            TrainingState resumed) {
+    }
+
+    private Prepared prepare() {
         Configuration hadoop = new Configuration();
         TrainingData data = TrainingData.open(config.data(), hadoop);
         Normalization norm = data.normalization();
@@ -111,15 +137,7 @@ public final class TrainingRun {
                 store.dir(), config.model().name(), ParameterCounts.trainable(net), data.trainSize(), data.testSize(),
                 data.shape(), data.numClasses());
         log.info("resolved configuration:\n{}", config.render());
-
-        Set<String> aeronBefore = AeronDirectories.snapshot();
-        try (JavaSparkContext sc = SparkContexts.create(config.spark())) {
-            return fit(sc, net, data, norm, store, resumed);
-        } finally {
-            if (t.sync() == RunConfig.Sync.SHARING) {
-                AeronDirectories.removeNewSince(aeronBefore);
-            }
-        }
+        return new Prepared(data, norm, net, store, resumed);
     }
 
     private TrainResult fit(JavaSparkContext sc, ComputationGraph net, TrainingData data,

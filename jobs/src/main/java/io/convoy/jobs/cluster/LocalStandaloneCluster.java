@@ -43,6 +43,8 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     private final int masterPort;
     private final int masterUiPort;
     private final Process master;
+    private final int coresPerWorker;
+    private final String memoryPerWorker;
     private final List<Process> workers = new ArrayList<>();
     private final Set<String> aeronBefore = AeronDirectories.snapshot();
 
@@ -81,15 +83,15 @@ public final class LocalStandaloneCluster implements AutoCloseable {
                 Files.copy(in, this.home.resolve("conf/log4j2.properties"), StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        coresPerWorker = cores;
+        memoryPerWorker = memory;
         masterPort = freePort();
         masterUiPort = freePort();
         master = launch("master", List.of("org.apache.spark.deploy.master.Master", "--host", HOST,
                 "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort)));
         try {
             for (int i = 1; i <= workerCount; i++) {
-                workers.add(launch("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker", "--host", HOST,
-                        "--cores", String.valueOf(cores), "--memory", memory, "--webui-port", String.valueOf(freePort()),
-                        "--work-dir", this.home.resolve("work-" + i).toString(), masterUrl())));
+                workers.add(launchWorker(i));
             }
             awaitWorkers(workerCount, timeout);
         } catch (RuntimeException | IOException e) {
@@ -127,6 +129,41 @@ public final class LocalStandaloneCluster implements AutoCloseable {
      * @param sparkArgs extra spark-submit arguments, e.g. {@code --total-executor-cores 2}
      */
     public Submission submit(List<String> sparkArgs, List<String> convoyArgs, Duration timeout) {
+        Running running = start(sparkArgs, convoyArgs);
+        return running.await(timeout);
+    }
+
+    /** A spark-submit driver JVM that is still running: its process and the file its output goes to. */
+    public record Running(Process process, Path log) {
+        public String output() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Kills the driver JVM (SIGKILL), as a lost driver machine would. */
+        public void kill() {
+            process.destroyForcibly();
+        }
+
+        public Submission await(Duration timeout) {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    destroyTree(process);
+                    return new Submission(124, output() + "\n[killed after " + timeout + "]");
+                }
+                return new Submission(process.exitValue(), output());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for spark-submit", e);
+            }
+        }
+    }
+
+    /** Starts {@code convoy <args>} as a spark-submit client-mode driver JVM without waiting for it. */
+    public Running start(List<String> sparkArgs, List<String> convoyArgs) {
         List<String> cmd = new ArrayList<>(List.of(javaBin()));
         cmd.addAll(jvmOptions());
         cmd.addAll(List.of("-Xmx1g", "-cp", jar.toString(), "org.apache.spark.deploy.SparkSubmit",
@@ -139,17 +176,9 @@ public final class LocalStandaloneCluster implements AutoCloseable {
             Path out = Files.createTempFile(home.resolve("logs"), "submit-", ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
             environment(pb.environment());
-            Process p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                destroyTree(p);
-                return new Submission(124, Files.readString(out) + "\n[killed after " + timeout + "]");
-            }
-            return new Submission(p.exitValue(), Files.readString(out));
+            return new Running(pb.start(), out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run spark-submit", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for spark-submit", e);
         }
     }
 
@@ -159,6 +188,23 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         List<ProcessHandle> children = w.descendants().toList();
         w.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** Starts Worker {@code index} again (after {@link #killWorker}) and waits until all Workers are registered. */
+    public void restartWorker(int index, Duration timeout) {
+        try {
+            workers.set(index - 1, launchWorker(index));
+            awaitWorkers(workers.size(), timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart worker " + index, e);
+        }
+    }
+
+    private Process launchWorker(int i) throws IOException {
+        return launch("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker", "--host", HOST,
+                "--cores", String.valueOf(coresPerWorker), "--memory", memoryPerWorker,
+                "--webui-port", String.valueOf(freePort()), "--work-dir", home.resolve("work-" + i).toString(),
+                masterUrl()));
     }
 
     @Override
@@ -178,7 +224,7 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         cmd.addAll(List.of("-Xmx512m", "-cp", home.resolve("jars").toString() + "/*"));
         cmd.addAll(mainAndArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(home.resolve("logs/" + name + ".log").toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("logs/" + name + ".log").toFile()));
         environment(pb.environment());
         return pb.start();
     }
