@@ -42,13 +42,13 @@ final class ModelsCommand implements Callable<Integer> {
             throw new UnknownModelException("--classes " + classes + ": expected at least 2");
         }
         List<String> which = names.isEmpty() ? new ArrayList<>(ModelZoo.entries().keySet()) : names;
-        System.out.printf("%-26s %-30s %-12s %14s %16s  %s%n", "model", "family", "input", "parameters", "multiply-adds", "published");
+        System.out.printf("%-34s %-30s %-14s %14s %16s  %s%n", "model", "family", "input", "parameters", "multiply-adds", "published");
         for (String name : which) {
             ModelEntry e = ModelZoo.entry(name);
             InputShape in = shape != null ? shape : e.referenceInput();
             int n = classes != null ? classes : e.referenceClasses();
             ComputationGraphConfiguration conf = e.build(new ModelRequest(in, n, 1, new Sgd(0.1), 0, widthMultiplier));
-            System.out.printf("%-26s %-30s %-12s %14s %16s  %s%n", e.name(), e.family(), in + "/" + n,
+            System.out.printf("%-34s %-30s %-14s %14s %16s  %s%n", e.name(), e.family(), in + "/" + n,
                     String.format("%,d", ParameterCounts.trainable(conf, in)),
                     String.format("%,d", Complexity.multiplyAdds(conf, in)),
                     widthMultiplier == 1.0 ? e.publishedFigure() : "-");

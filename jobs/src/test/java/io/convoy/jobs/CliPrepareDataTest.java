@@ -32,6 +32,17 @@ class CliPrepareDataTest {
                 "train.batch-size-per-worker=25", "run.dir=" + tmp.resolve("runs"), "spark.master=local[2]",
                 "spark.conf.spark.ui.enabled=false")));
         assertTrue(train.contains("test: 33 records"), train);
+        java.util.regex.Matcher top1 = java.util.regex.Pattern.compile("top-1 error ([0-9.]+)%").matcher(train);
+        assertTrue(top1.find(), train);
+
+        // evaluate reads the test split from the same shards and reproduces training's number
+        java.nio.file.Path runDir;
+        try (java.util.stream.Stream<java.nio.file.Path> dirs = Files.list(tmp.resolve("runs"))) {
+            runDir = dirs.findFirst().orElseThrow();
+        }
+        String eval = capture(true, () -> assertEquals(0, ConvoyCli.execute("evaluate", "--run", runDir.toString(),
+                "spark.master=local[2]", "spark.conf.spark.ui.enabled=false")));
+        assertTrue(eval.contains("33 records") && eval.contains("top-1 error " + top1.group(1) + "%"), eval);
 
         // a second run into the same directory is refused unless asked to overwrite
         String err = capture(false, () -> assertEquals(2, ConvoyCli.execute("prepare-data", "--source", "cifar10",

@@ -39,4 +39,15 @@ class ModelsCommandTest {
         run(2, "models", "--input", "3x32", "resnet8");
         run(2, "models", "vgg16");
     }
+
+    @Test
+    void printsPublishedFiguresWithTheirRoundingAndCountsAtAReducedWidth() {
+        String out = run(0, "models", "resnet20", "resnet50", "fractalnet_20");
+        assertTrue(out.contains("0.27M (rounded to 0.01M)") && out.contains("25,557,032 (exact)"), out);
+        assertTrue(out.contains("38,649,034") && out.contains("38.6M (rounded to 0.1M)"), out);
+        // widths 4/8/16: convolutions 16,812, BatchNorm 344, classifier 170
+        out = run(0, "models", "--width-multiplier", "0.25", "resnet20");
+        assertTrue(out.contains("17,326"), out);
+        run(2, "models", "--width-multiplier", "0", "resnet20");
+    }
 }

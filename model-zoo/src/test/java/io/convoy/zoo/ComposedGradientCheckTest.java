@@ -3,6 +3,7 @@ package io.convoy.zoo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.convoy.zoo.resnet.IdentityMappingResNet;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,8 +44,8 @@ class ComposedGradientCheckTest {
             // option A with widths 1/3/6: the 1 -> 3 pad needs two whole copies
             "resnet8, 0.09",
             "resnet8_constant_scaling, 0.0625",
+            // the registered gating nets start with gate bias -6 (gates nearly closed); see also below
             "resnet8_exclusive_gating, 0.0625",
-            "resnet8_shortcut_only_gating, 0.0625",
             "resnet8_dropout_shortcut, 0.0625",
             "resnet8_stochastic_depth, 0.0625",
             "fractalnet_b2_c2, 0.03",
@@ -56,6 +57,23 @@ class ComposedGradientCheckTest {
         assertTrue(net.numParams() < 1_500, name + " should be tiny here: " + net.numParams());
         INDArray x = GradientChecks.input(11, 2, 3, 8, 8);
         assertTrue(GradientChecks.passes(net, x, GradientChecks.labels(2, 3)), name + " at width " + width);
+    }
+
+    /**
+     * Gating with the gate bias b_g as a parameter: at b_g = 0 the gates sit at sigmoid(0) = 1/2, where the
+     * gradient through 1 - g(x) and g(x) is largest, so errors in the gating path cannot hide below the
+     * check's absolute tolerance as they could at b_g = -6.
+     */
+    @ParameterizedTest
+    @CsvSource({"EXCLUSIVE_GATING, 0", "SHORTCUT_ONLY_GATING, 0", "SHORTCUT_ONLY_GATING, -6"})
+    void gradientsAreRightThroughGatesWithAnyBias(IdentityMappingResNet.ShortcutVariant gating, double gateBias) {
+        GradientChecks.useDouble();
+        ModelRequest request = new ModelRequest(new InputShape(3, 8, 8), 3, 1, new NoOp(), 0, 0.0625);
+        ComputationGraph net = GradientChecks.network(IdentityMappingResNet.of(8, gating,
+                IdentityMappingResNet.UnitOrder.ORIGINAL, gateBias).build(request));
+        assertEquals(gateBias, net.getLayer("stage1.block1.gate").getParam("b").getDouble(0), 1e-12);
+        INDArray x = GradientChecks.input(11, 2, 3, 8, 8);
+        assertTrue(GradientChecks.passes(net, x, GradientChecks.labels(2, 3)), gating + " with b_g = " + gateBias);
     }
 
     /** Stochastic depth with both decisions: a seed under which some residual branch is dropped at iteration 0. */

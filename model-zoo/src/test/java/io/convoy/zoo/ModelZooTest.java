@@ -134,7 +134,9 @@ class ModelZooTest {
         assertTrue(!before.equals(net.params()), "a step changes the parameters");
         INDArray out = net.outputSingle(false, x).dup();
         assertArrayEquals(new long[] {2, 5}, out.shape());
-        assertEquals(out, net.outputSingle(false, x), "inference is deterministic");
+        // bit for bit (after one step on random data the deepest plain nets overflow in inference, where
+        // BatchNorm's running statistics are still near their initial 0 and 1: NaN must then repeat too)
+        assertArrayEquals(out.ravel().toDoubleVector(), net.outputSingle(false, x).ravel().toDoubleVector(), "inference is deterministic");
     }
 
     private static Set<String> layerNames(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) {
@@ -287,8 +289,8 @@ class ModelZooTest {
             "fractalnet_20_deepest, 3x32x32, 1.0, 38649034",
             // widths 4/8/16: convs 108 + 864 + 3,168 + 12,672, BatchNorm 2*172, classifier 16*10+10
             "resnet20, 3x32x32, 0.25, 17326",
-            // widths 1/2/4 (16/16 = 1): convs 27 + 54 + 288 + 1,152, BatchNorm 2*43, classifier 4*10+10
-            "resnet20, 3x32x32, 0.0625, 1657"})
+            // widths 1/2/4: convs 27 + 54 + 198 + 792, BatchNorm 2*43, classifier 4*10+10
+            "resnet20, 3x32x32, 0.0625, 1207"})
     void handCountedParameters(String name, String shape, double width, long expected) {
         String[] p = shape.split("x");
         InputShape input = new InputShape(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));

@@ -8,6 +8,7 @@ import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.ConfigValidationException;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.data.DatasetLoader;
+import io.convoy.driver.data.TrainingData;
 import io.convoy.driver.spark.SparkContexts;
 import io.convoy.worker.augment.Normalization;
 import io.convoy.worker.augment.TestTimeAugmentation;
@@ -233,7 +234,8 @@ public final class EvaluationRun {
                 }
                 JavaSparkContext sc = spark.get(config);
                 if (data.rdd == null) {
-                    data.rdd = sc.parallelize(data.test.records(), sc.defaultParallelism()).cache();
+                    data.rdd = (data.shards != null ? data.shards.testRecords(sc, sc.defaultParallelism())
+                            : sc.parallelize(data.test.records(), sc.defaultParallelism())).cache();
                 }
                 evaluated.add(evaluateOne(sc, store, loaded, data, config, claim));
                 if (options.selection().stopsAtFirstGood()) {
@@ -253,11 +255,18 @@ public final class EvaluationRun {
         Normalization norm;
         List<String> classNames;
         JavaRDD<ImageRecord> rdd;
+        /** Prepared shards (data.format = shards): the test records are read, decoded and cropped in the tasks. */
+        TrainingData shards;
     }
 
     private Data loadData(RunStore store, RunConfig config, Configuration hadoop) {
         Data d = new Data();
-        d.test = new DatasetLoader(config.data(), hadoop).load(DatasetLoader.Split.TEST);
+        if (config.data().format() == RunConfig.DataFormat.SHARDS) {
+            d.shards = TrainingData.open(config.data(), hadoop);
+            d.test = d.shards.testDescription();
+        } else {
+            d.test = new DatasetLoader(config.data(), hadoop).load(DatasetLoader.Split.TEST);
+        }
         d.norm = store.readJson("normalization.json", Normalization.class);
         d.classNames = ClassNames.of(config.data(), d.test.numClasses(), hadoop);
         return d;

@@ -16,6 +16,13 @@ public final class SparkContexts {
      * (oneDNN convolutions), and the Aeron timeout DL4J's gradient sharing needs. The parent pom and the
      * ./convoy launcher carry the same list.
      */
+    /**
+     * DL4J's Spark training statistics time events with an NTP clock (0.pool.ntp.org) by default, which fails where
+     * the cluster cannot reach the internet; the system clock of each machine is used instead.
+     */
+    static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
+    static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+
     public static final String EXECUTOR_JAVA_OPTIONS = String.join(" ",
             "-XX:+IgnoreUnrecognizedVMOptions",
             "--add-opens=java.base/java.lang=ALL-UNNAMED",
@@ -32,7 +39,8 @@ public final class SparkContexts {
             "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
             "-Dorg.eclipse.deeplearning4j.helpers.disable=false",
-            "-Daeron.publication.unblock.timeout=60000000000");
+            "-Daeron.publication.unblock.timeout=60000000000",
+            "-D" + SparkContexts.TIME_SOURCE_PROPERTY + "=" + SparkContexts.SYSTEM_CLOCK);
 
     private static final String EXECUTOR_OPTIONS_KEY = "spark.executor.extraJavaOptions";
 
@@ -40,6 +48,7 @@ public final class SparkContexts {
     }
 
     public static JavaSparkContext create(SparkSettings settings) {
+        System.setProperty(TIME_SOURCE_PROPERTY, System.getProperty(TIME_SOURCE_PROPERTY, SYSTEM_CLOCK));
         // spark-submit passes its settings as system properties, which SparkConf reads: they win.
         SparkConf conf = new SparkConf(true);
         if (!conf.contains("spark.master")) {

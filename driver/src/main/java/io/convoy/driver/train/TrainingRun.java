@@ -169,6 +169,12 @@ public final class TrainingRun {
             double lr = LearningRateSchedule.rate(t, epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
             long start = System.nanoTime();
+            if (t.sync() == RunConfig.Sync.AVERAGING) {
+                // a fresh set of DL4J's timing statistics per epoch (SharedTrainingMaster keeps none and would
+                // fail on a null statistics helper if asked to)
+                sparkNet.setCollectTrainingStats(false);
+                sparkNet.setCollectTrainingStats(true);
+            }
             JavaRDD<DataSet> batches;
             try (EpochProgress progress = EpochProgress.start(sc, String.format("epoch %d/%d", epoch, t.epochs()),
                     data.trainSize(), PROGRESS_SECONDS)) {
@@ -194,6 +200,13 @@ public final class TrainingRun {
             Map<String, Double> metrics = new LinkedHashMap<>();
             if (t.sync() == RunConfig.Sync.AVERAGING) {
                 metrics.put("train_loss", score);
+            }
+            TrainingTimes times = TrainingTimes.of(sparkNet.getSparkTrainingStats(), seconds, workers, batchPerWorker);
+            if (times != null) {
+                metrics.put("compute_fraction", times.computeFraction());
+                metrics.put("data_fraction", times.dataFraction());
+                metrics.put("sync_fraction", times.syncFraction());
+                log.info("epoch {}/{} {}", epoch, t.epochs(), times.describe());
             }
             if (t.preciseBn().enabledFor(t.sync())) {
                 long s0 = System.nanoTime();
