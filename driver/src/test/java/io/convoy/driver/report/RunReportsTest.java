@@ -57,7 +57,19 @@ class RunReportsTest {
     private RunStore run(String name, double[][] epochs) {
         RunConfig config = ConfigLoader.load(null, List.of("data.format=cifar10", "data.path=" + tmp.resolve("nodata"),
                 "model.name=resnet8", "train.epochs=" + (epochs.length + 1), "run.name=\"" + name + "\""));
-        RunStore store = RunStore.create(tmp.resolve("runs").toString(), name, new Configuration());
+        // Convoy only creates run ids of letters, digits, '.', '_' and '-'; a folder a user renamed can hold
+        // anything, which is what the escaping must survive: create safely, then rename on disk
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        RunStore created = RunStore.create(tmp.resolve("runs").toString(), safe, new Configuration());
+        created.writeConfig(config.render());
+        java.nio.file.Path dir = java.nio.file.Path.of(created.dir().toUri());
+        java.nio.file.Path renamed = dir.resolveSibling(name + dir.getFileName().toString().substring(safe.length()));
+        try {
+            java.nio.file.Files.move(dir, renamed);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        RunStore store = RunStore.open(renamed.toString(), new Configuration());
         store.writeConfig(config.render());
         ComputationGraph g = net(1);
         List<Map<String, Object>> rows = new ArrayList<>();
