@@ -79,7 +79,7 @@ class DropPathJoinVertexTest {
         FractalNet fractal = FractalNet.of(2, 3, 0.15, 0.5, true);
         assertEquals(8, fractal.depth());
         ModelRequest r = new ModelRequest(new InputShape(3, 16, 16), 4, 1, new Sgd(0.05), 0);
-        ComputationGraphConfiguration conf = fractal.build(r);
+        ComputationGraphConfiguration conf = fractal.build(r.withWidthMultiplier(0.25)); // 16 and 32 channels
         // C = 3: 7 convolutions per block, joins of 2 and 3 columns
         assertEquals(7, conf.getVertices().keySet().stream().filter(k -> k.startsWith("block1.") && k.endsWith(".conv")).count());
         assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));

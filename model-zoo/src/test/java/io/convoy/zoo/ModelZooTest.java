@@ -307,6 +307,11 @@ class ModelZooTest {
         assertEquals(3, r.withWidthMultiplier(0.15625).channels(16), "2.5 rounds up");
         assertEquals(1, r.withWidthMultiplier(0.001).channels(16), "never below one channel");
         assertEquals(24, r.withWidthMultiplier(1.5).channels(16), "widening works too");
+        // option A between rounded widths 1/3/5: two zero copies for 1 -> 3, a copy cut to 2 channels for 3 -> 5
+        var odd = ModelZoo.build("resnet8", r.withWidthMultiplier(0.08));
+        assertTrue(odd.getVertices().containsKey("stage2.block1.shortcut.zeros2"));
+        assertTrue(odd.getVertices().containsKey("stage3.block1.shortcut.zeros.cut"));
+        assertEquals(odd, org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(odd.toJson()));
         // every registered entry gets narrower, at the same depth
         for (ModelEntry e : ModelZoo.entries().values()) {
             ModelRequest ref = new ModelRequest(e.referenceInput(), e.referenceClasses(), 1, new Sgd(0.1), 0);

@@ -4,11 +4,11 @@ import static io.convoy.zoo.Blocks.concat;
 import static io.convoy.zoo.Blocks.pool;
 import static io.convoy.zoo.VertexNames.name;
 
+import io.convoy.zoo.vertex.ChannelSubsetVertex;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
-import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 
 /** Shortcut pieces shared by the CIFAR ResNet variants. */
@@ -41,7 +41,7 @@ final class CifarResNetShortcuts {
             g.addVertex(zeros, new ScaleVertex(0.0), sub);
             if (missing < inChannels) {
                 String cut = name(prefix, "shortcut", "zeros" + (copy == 1 ? "" : copy), "cut");
-                g.addVertex(cut, new SubsetVertex(0, missing - 1), zeros);
+                g.addVertex(cut, new ChannelSubsetVertex(0, missing - 1), zeros);
                 zeros = cut;
             }
             parts.add(zeros);
