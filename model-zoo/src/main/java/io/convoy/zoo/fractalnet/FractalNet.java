@@ -121,7 +121,7 @@ public final class FractalNet {
             }
             width = channels;
             Builder block = new Builder(g, "block" + (b + 1), channels, request.seed(), onlyColumn);
-            x = block.join("out", block.fractal(columns, x, "c"));
+            x = block.join("out", block.fractal(columns, x, "c", 0));
             x = pool(g, name("block" + (b + 1), "pool"), x, PoolingType.MAX, 2, 2);
             if (blockDropout && b > 0) {
                 x = Blocks.dropout(g, name("block" + (b + 1), "dropout"), x, 0.1 * b);
@@ -151,16 +151,20 @@ public final class FractalNet {
             this.onlyColumn = onlyColumn;
         }
 
-        /** f_c(z) as the list of column outputs a join will merge; column 1 is the shallowest. */
-        List<Column> fractal(int c, String z, String path) {
+        /**
+         * f_c(z) as the list of column outputs a join will merge. Columns are numbered for the whole block
+         * (1 = the shallowest, C = the deepest): f_c nested {@code offset} levels deep spans columns
+         * offset+1 .. offset+c, so every join, inner ones included, names its inputs by the block's column
+         * numbers. Global drop-path and the deepest-column variant rely on that: an inner join on the
+         * deepest path must recognise column C among its inputs.
+         */
+        List<Column> fractal(int c, String z, String path, int offset) {
             List<Column> out = new ArrayList<>();
             if (c > 1) {
-                String inner = join("join" + (++joins), fractal(c - 1, z, path + "a"));
-                for (Column col : fractal(c - 1, inner, path + "b")) {
-                    out.add(new Column(col.column() + 1, col.vertex()));
-                }
+                String inner = join("join" + (++joins), fractal(c - 1, z, path + "a", offset + 1));
+                out.addAll(fractal(c - 1, inner, path + "b", offset + 1));
             }
-            out.add(new Column(1, convBnRelu(g, name(prefix, path + c), z, channels, 3, 1)));
+            out.add(new Column(offset + 1, convBnRelu(g, name(prefix, path + c), z, channels, 3, 1)));
             return out;
         }
 
