@@ -141,6 +141,7 @@ class SweepCommandTest {
         assertFalse(Files.exists(tmp.resolve("d")), "a dry run writes nothing");
         // no data.path: every trial is refused, nothing can run
         assertEquals(ConvoyCli.EXIT_USAGE, ConvoyCli.execute("sweep", ok.toString(), "--dir", tmp.resolve("d").toString()));
+        assertFalse(Files.exists(tmp.resolve("d")), "nothing written when nothing could run");
         assertEquals(ConvoyCli.EXIT_USAGE, ConvoyCli.execute("sweep", ok.toString(), "data.path=/x", "--dry-run", "--width", "0"));
     }
 

@@ -57,8 +57,7 @@ public final class SweepRunner {
      * when trials run in parallel. Throws when no trial has a valid configuration: nothing could run.
      */
     public JavaSparkContext sparkContext() {
-        RunConfig first = plan.firstValid().orElseThrow(() -> new SweepFileException(plan.spec().source()
-                + ": no trial has a valid configuration; the first says: " + plan.trials().get(0).error())).config();
+        RunConfig first = firstValid();
         Map<String, String> conf = new LinkedHashMap<>(first.spark().conf());
         if (plan.parallel() > 1) {
             conf.put("spark.scheduler.mode", "FAIR");
@@ -67,8 +66,14 @@ public final class SweepRunner {
                 first.spark().appName() + "-sweep-" + plan.spec().name(), conf));
     }
 
+    private RunConfig firstValid() {
+        return plan.firstValid().orElseThrow(() -> new SweepFileException(plan.spec().source()
+                + ": no trial has a valid configuration; the first says: " + plan.trials().get(0).error())).config();
+    }
+
     /** Runs the sweep on a SparkContext of its own, then stops it. */
     public Outcome run() {
+        firstValid(); // nothing is written when nothing could run
         SweepState state = openState();
         Set<String> aeronBefore = AeronDirectories.snapshot();
         try (JavaSparkContext sc = sparkContext()) {
@@ -170,7 +175,11 @@ public final class SweepRunner {
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             log.error("trial {} failed; the sweep goes on", t.name(), e);
             if (runDir == null) {
-                runDir = existingRunDir(t.name()).orElse(null);
+                try {
+                    runDir = existingRunDir(t.name()).orElse(null);
+                } catch (RuntimeException listing) {
+                    e.addSuppressed(listing);
+                }
             }
             state.failed(t.name(), runDir, error, (System.nanoTime() - start) / 1e9);
         } finally {
