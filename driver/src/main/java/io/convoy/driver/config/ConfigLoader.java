@@ -164,7 +164,15 @@ public final class ConfigLoader {
         var spark = new RunConfig.SparkSettings(c.getString("spark.master"), c.getString("spark.app-name"), sparkConf);
         var run = new RunConfig.RunSettings(c.getString("run.dir"), c.getString("run.name"),
                 new RetentionPolicy(atLeast(c, "checkpoint.keep-last", 0), c.getBoolean("checkpoint.keep-best")));
-        return new RunConfig(run, new RunConfig.ModelSettings(model), data, train, eval, spark, c);
+        return new RunConfig(run, new RunConfig.ModelSettings(model, width(c)), data, train, eval, spark, c);
+    }
+
+    private static double width(Config c) {
+        double w = positive(c, "model.width");
+        if (Double.isInfinite(w)) {
+            throw ConfigValidationException.badValue("model.width", w, "a finite number > 0 (1 = the published widths)");
+        }
+        return w;
     }
 
     private static RunConfig.LrScaling lrScaling(Config c) {

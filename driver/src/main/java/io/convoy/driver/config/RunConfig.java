@@ -14,7 +14,8 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
     public record RunSettings(String dir, String name, RetentionPolicy retention) {
     }
 
-    public record ModelSettings(String name) {
+    /** @param width the model zoo's width multiplier (1 = the published widths) */
+    public record ModelSettings(String name, double width) {
     }
 
     public enum DataFormat { MNIST, CIFAR10, SHARDS }

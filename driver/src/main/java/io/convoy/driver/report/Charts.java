@@ -11,7 +11,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Line charts by epoch, drawn by XChart and encoded as PNG. */
-final class Charts {
+public final class Charts {
     static {
         // no display on a cluster node or in CI
         if (System.getProperty("java.awt.headless") == null) {
@@ -26,7 +26,7 @@ final class Charts {
      * @param series name -> {x values, y values}; series without points are left out
      * @return PNG bytes, or null when no series has a point
      */
-    static byte[] byEpoch(String title, String yTitle, Map<String, double[][]> series) {
+    public static byte[] byEpoch(String title, String yTitle, Map<String, double[][]> series) {
         XYChart chart = new XYChartBuilder().width(640).height(340).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         Styler s = chart.getStyler();
         s.setChartBackgroundColor(Color.WHITE);

@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.Path;
  * PNG, styles inline: it opens from a file system) and as Markdown (charts as PNG files beside it).
  * Every piece of text is escaped on the way out: run and class names come from users' folders.
  */
-final class Report {
+public final class Report {
     sealed interface Block {
     }
 
@@ -44,37 +44,37 @@ final class Report {
     private final String title;
     private final List<Block> blocks = new ArrayList<>();
 
-    Report(String title) {
+    public Report(String title) {
         this.title = title;
     }
 
-    Report heading(String text) {
+    public Report heading(String text) {
         blocks.add(new Heading(text));
         return this;
     }
 
-    Report paragraph(String text) {
+    public Report paragraph(String text) {
         blocks.add(new Paragraph(text));
         return this;
     }
 
     /** Adds a chart, or a line saying why there is none when {@code png} is null. */
-    Report chart(String file, String chartTitle, byte[] png, String whenMissing) {
+    public Report chart(String file, String chartTitle, byte[] png, String whenMissing) {
         blocks.add(png == null ? new Paragraph(chartTitle + ": " + whenMissing) : new Chart(file, chartTitle, png));
         return this;
     }
 
-    Report table(Table t) {
+    public Report table(Table t) {
         blocks.add(new TableBlock(t));
         return this;
     }
 
-    Report preformatted(String text) {
+    public Report preformatted(String text) {
         blocks.add(new Preformatted(text));
         return this;
     }
 
-    static String html(String s) {
+    public static String html(String s) {
         return StringEscapeUtils.escapeHtml4(s);
     }
 
@@ -119,7 +119,7 @@ final class Report {
     }
 
     /** Writes {@code <base>.html}, {@code <base>.md} and {@code <base>-charts/*.png} into {@code dir}, each atomically. */
-    void write(FileSystem fs, Path dir, String base) {
+    public void write(FileSystem fs, Path dir, String base) {
         String chartDir = base + "-charts";
         for (Block b : blocks) {
             if (b instanceof Chart c) {

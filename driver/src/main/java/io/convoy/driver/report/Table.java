@@ -4,7 +4,7 @@ import java.util.List;
 import org.apache.commons.text.StringEscapeUtils;
 
 /** A table of text cells, rendered the same way into HTML and Markdown; every cell is escaped. */
-record Table(String id, List<String> header, List<List<String>> rows) {
+public record Table(String id, List<String> header, List<List<String>> rows) {
 
     String html() {
         StringBuilder sb = new StringBuilder("<table id=\"").append(Report.html(id)).append("\">\n<thead><tr>");

@@ -105,7 +105,8 @@ public final class TrainingRun {
         TrainingData data = TrainingData.open(config.data(), hadoop);
         Normalization norm = data.normalization();
         TrainSettings t = config.train();
-        ModelRequest request = new ModelRequest(data.shape(), data.numClasses(), t.seed(), updater(t), t.weightDecay());
+        ModelRequest request = new ModelRequest(data.shape(), data.numClasses(), t.seed(), updater(t), t.weightDecay(),
+                config.model().width());
         ComputationGraph net;
         RunStore store;
         TrainingState resumed = null;
