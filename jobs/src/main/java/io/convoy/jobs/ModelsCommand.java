@@ -56,7 +56,7 @@ final class ModelsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static InputShape parseShape(String s) {
+    static InputShape parseShape(String s) {
         String[] p = s.toLowerCase().split("x");
         try {
             if (p.length == 3) {

@@ -50,4 +50,13 @@ class ModelsCommandTest {
         assertTrue(out.contains("17,326"), out);
         run(2, "models", "--width-multiplier", "0", "resnet20");
     }
+
+    @Test
+    void benchTrainMeasuresATinyModel() {
+        String out = run(0, "bench-train", "--model", "resnet8", "--input", "1x8x8", "--batch", "4", "--warmup", "1",
+                "--windows", "3", "--window-batches", "1");
+        assertTrue(out.matches("(?s)resnet8 1x8x8 batch 4: median [0-9.]+ img/s over 3 windows of 1 minibatches.*"), out);
+        run(2, "bench-train", "--model", "resnet9");
+        run(2, "bench-train", "--input", "3x32");
+    }
 }

@@ -22,6 +22,8 @@ public final class SparkContexts {
      */
     static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
     static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
+    /** DL4J sets Aeron's client liveness timeout to 30 s, which must stay below this one (default 15 s). */
+    static final String AERON_UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
 
     public static final String EXECUTOR_JAVA_OPTIONS = String.join(" ",
             "-XX:+IgnoreUnrecognizedVMOptions",
@@ -39,7 +41,7 @@ public final class SparkContexts {
             "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
             "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
             "-Dorg.eclipse.deeplearning4j.helpers.disable=false",
-            "-Daeron.publication.unblock.timeout=60000000000",
+            "-D" + SparkContexts.AERON_UNBLOCK_TIMEOUT + "=60000000000",
             "-D" + SparkContexts.TIME_SOURCE_PROPERTY + "=" + SparkContexts.SYSTEM_CLOCK);
 
     private static final String EXECUTOR_OPTIONS_KEY = "spark.executor.extraJavaOptions";
@@ -49,6 +51,8 @@ public final class SparkContexts {
 
     public static JavaSparkContext create(SparkSettings settings) {
         System.setProperty(TIME_SOURCE_PROPERTY, System.getProperty(TIME_SOURCE_PROPERTY, SYSTEM_CLOCK));
+        // the driver runs an Aeron media driver too under gradient sharing; Aeron reads this when it first starts
+        System.setProperty(AERON_UNBLOCK_TIMEOUT, System.getProperty(AERON_UNBLOCK_TIMEOUT, "60000000000"));
         // spark-submit passes its settings as system properties, which SparkConf reads: they win.
         SparkConf conf = new SparkConf(true);
         if (!conf.contains("spark.master")) {

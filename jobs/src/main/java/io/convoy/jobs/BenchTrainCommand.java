@@ -1,0 +1,85 @@
+package io.convoy.jobs;
+
+import io.convoy.zoo.InputShape;
+import io.convoy.zoo.ModelRequest;
+import io.convoy.zoo.ModelZoo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Plain DL4J: {@code ComputationGraph.fit} of a zoo model in this JVM on random minibatches held in memory, no Spark and
+ * no data pipeline: the reference that Convoy's Spark path and the data pipeline are measured against.
+ */
+@Command(name = "bench-train", mixinStandardHelpOptions = true,
+        description = {"Measure single-JVM DL4J training throughput (images/s) of a zoo model on in-memory minibatches:",
+                "warm-up, then the median of timed windows. ND4J uses every core unless OMP_NUM_THREADS says otherwise."})
+final class BenchTrainCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "resnet20", description = "Zoo model (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--input", defaultValue = "3x32x32", description = "CxHxW (default: ${DEFAULT-VALUE}).")
+    String input;
+
+    @Option(names = "--classes", defaultValue = "10", description = "Classes (default: ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed minibatches first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--windows", defaultValue = "5", description = "Timed windows (default: ${DEFAULT-VALUE}).")
+    int windows;
+
+    @Option(names = "--window-batches", defaultValue = "5", description = "Minibatches per window (default: ${DEFAULT-VALUE}).")
+    int windowBatches;
+
+    @Override
+    public Integer call() {
+        InputShape shape = ModelsCommand.parseShape(input);
+        if (batch < 1 || windows < 1 || windowBatches < 1 || warmup < 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--batch, --windows and --window-batches must be >= 1 and --warmup >= 0");
+        }
+        ModelRequest request = new ModelRequest(shape, classes, 42, new Nesterovs(0.01, 0.9), 1e-4);
+        ComputationGraph net = new ComputationGraph(ModelZoo.build(model, request));
+        net.init();
+        List<DataSet> data = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            INDArray f = Nd4j.rand(DataType.FLOAT, batch, shape.channels(), shape.height(), shape.width());
+            INDArray l = Nd4j.zeros(DataType.FLOAT, batch, classes);
+            for (int r = 0; r < batch; r++) {
+                l.putScalar(r, (r + i) % classes, 1f);
+            }
+            data.add(new DataSet(f, l));
+        }
+        for (int i = 0; i < warmup; i++) {
+            net.fit(data.get(i % data.size()));
+        }
+        double[] rates = new double[windows];
+        for (int w = 0; w < windows; w++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < windowBatches; i++) {
+                net.fit(data.get(i % data.size()));
+            }
+            rates[w] = (double) batch * windowBatches / ((System.nanoTime() - t0) / 1e9);
+        }
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        double median = sorted[windows / 2];
+        System.out.printf("%s %s batch %d: median %.1f img/s over %d windows of %d minibatches (min %.1f, max %.1f)%n",
+                model, shape, batch, median, windows, windowBatches, sorted[0], sorted[windows - 1]);
+        return 0;
+    }
+}
