@@ -39,10 +39,17 @@ final class EpochProgress extends SparkListener implements AutoCloseable {
     private final long total;
     private final long start = System.nanoTime();
 
-    private EpochProgress(JavaSparkContext sc, String label, long total, long intervalSeconds) {
+    /** 0: progress from the image counter; else the training tasks expected after DL4J's counting job. */
+    private final int expectedTrainingTasks;
+    private final int countingTasks;
+
+    private EpochProgress(JavaSparkContext sc, String label, long total, long intervalSeconds, int expectedTrainingTasks,
+                          int countingTasks) {
         this.sc = sc;
         this.label = label;
         this.total = total;
+        this.expectedTrainingTasks = expectedTrainingTasks;
+        this.countingTasks = countingTasks;
         this.images = sc.sc().longAccumulator("convoy.images");
         sc.sc().addSparkListener(this);
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -55,8 +62,24 @@ final class EpochProgress extends SparkListener implements AutoCloseable {
         }
     }
 
-    static EpochProgress start(JavaSparkContext sc, String label, long totalImages, long intervalSeconds) {
-        return new EpochProgress(sc, label, totalImages, intervalSeconds);
+    /**
+     * Progress from the images counted as DL4J takes them (gradient sharing: one pass over each partition).
+     */
+    static EpochProgress counting(JavaSparkContext sc, String label, long totalImages, long intervalSeconds) {
+        return new EpochProgress(sc, label, totalImages, intervalSeconds, 0, 0);
+    }
+
+    /**
+     * Progress from finished tasks (parameter averaging). DL4J's averaging master counts the batches with one job of
+     * {@code workers} tasks, then trains in rounds of {@code workers} tasks, each round a random split of
+     * {@code workers x frequency} minibatches; a split reads every element of its parent partition, so the image
+     * counter would run ahead here.
+     */
+    static EpochProgress byTasks(JavaSparkContext sc, String label, long totalImages, long intervalSeconds,
+                                 int workers, long minibatches, int frequency) {
+        long rounds = Math.max(1, (minibatches + (long) workers * frequency - 1) / ((long) workers * frequency));
+        return new EpochProgress(sc, label, totalImages, intervalSeconds, (int) Math.min(Integer.MAX_VALUE,
+                rounds * workers), workers);
     }
 
     /** Counts each minibatch as DL4J takes it from the partition's iterator. */
@@ -69,10 +92,14 @@ final class EpochProgress extends SparkListener implements AutoCloseable {
     }
 
     /**
-     * Images trained so far. Both DL4J training masters count the (persisted) batch RDD before they train,
-     * which runs the counting map over every batch once; that first pass of {@code total} images is skipped.
+     * Images trained so far. By tasks under averaging; under sharing from the counter, skipping the first pass of
+     * {@code total} images, which is DL4J's count of the (persisted) batch RDD before it trains.
      */
     long imagesSoFar() {
+        if (expectedTrainingTasks > 0) {
+            long trained = Math.max(0, tasksDone.get() - countingTasks);
+            return Math.min(total, total * trained / expectedTrainingTasks);
+        }
         long partial = 0;
         for (long v : running.values()) {
             partial += v;

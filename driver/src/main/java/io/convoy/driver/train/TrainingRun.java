@@ -177,8 +177,12 @@ public final class TrainingRun {
                 sparkNet.setCollectTrainingStats(true);
             }
             JavaRDD<DataSet> batches;
-            try (EpochProgress progress = EpochProgress.start(sc, String.format("epoch %d/%d", epoch, t.epochs()),
-                    data.trainSize(), PROGRESS_SECONDS)) {
+            String label = String.format("epoch %d/%d", epoch, t.epochs());
+            long minibatches = (data.trainSize() + batchPerWorker - 1) / batchPerWorker;
+            try (EpochProgress progress = t.sync() == RunConfig.Sync.AVERAGING
+                    ? EpochProgress.byTasks(sc, label, data.trainSize(), PROGRESS_SECONDS, workers, minibatches,
+                            t.averagingFrequency())
+                    : EpochProgress.counting(sc, label, data.trainSize(), PROGRESS_SECONDS)) {
                 // Persisted here (the training masters are told not to): DL4J counts the RDD before it trains,
                 // so the batches are built once, and the progress counter can skip that counting pass.
                 batches = DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, t.seed()))
