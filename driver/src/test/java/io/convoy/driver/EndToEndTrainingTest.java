@@ -62,6 +62,12 @@ class EndToEndTrainingTest {
         assertTrue(Files.isRegularFile(runDir.resolve("checkpoints/epoch-0002.json")));
         assertTrue(Files.readString(runDir.resolve("config.conf")).contains("resnet8"));
         assertEquals(2, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
+        // the per-epoch time split from DL4J's statistics (averaging)
+        com.fasterxml.jackson.databind.JsonNode epoch1 = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Files.readAllLines(runDir.resolve("metrics.jsonl")).get(0));
+        double compute = epoch1.get("compute_fraction").asDouble();
+        assertTrue(compute > 0 && compute <= 1, "compute fraction " + compute);
+        assertEquals(1.0, compute + epoch1.get("data_fraction").asDouble() + epoch1.get("sync_fraction").asDouble(), 1e-9);
 
         // the last checkpoint reloads to the same parameters as the trained network
         RunStore.Loaded loaded = store.load("latest");
@@ -107,6 +113,8 @@ class EndToEndTrainingTest {
         assertEquals(aeronBefore, io.convoy.driver.train.sharing.AeronDirectories.snapshot(), "no Aeron directories left behind");
         RunStore store = RunStore.open(result.runDir(), new Configuration());
         assertEquals(3, store.manifest().size());
+        // BatchNorm statistics were recomputed after each epoch (train.precise-bn.enabled = auto under sharing)
+        assertTrue(store.manifest().stream().allMatch(c -> c.metrics().containsKey("precise_bn_seconds")));
         assertArrayEquals(result.network().params().data().asFloat(), store.load("latest").net().params().data().asFloat());
     }
 
