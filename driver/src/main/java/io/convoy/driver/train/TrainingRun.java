@@ -183,8 +183,8 @@ public final class TrainingRun {
                     ? EpochProgress.byTasks(sc, label, data.trainSize(), PROGRESS_SECONDS, workers, minibatches,
                             t.averagingFrequency())
                     : EpochProgress.counting(sc, label, data.trainSize(), PROGRESS_SECONDS)) {
-                // Persisted here (the training masters are told not to): DL4J counts the RDD before it trains,
-                // so the batches are built once, and the progress counter can skip that counting pass.
+                // Persisted here (the training masters are told not to): DL4J counts the RDD before it trains, so
+                // the batches are built once and reused by fit and by the BatchNorm re-estimation.
                 batches = DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, t.seed()))
                         .persist(StorageLevel.MEMORY_ONLY_SER());
                 sparkNet.fit(DevicePinning.pinned(progress.counted(batches)));
@@ -249,6 +249,7 @@ public final class TrainingRun {
                     config.eval().batchSize());
         }
         store.writeJson("eval-latest.json", lastEval.toMap());
+        testRdd.unpersist(false); // a sweep runs many trials on one SparkContext
         return new TrainResult(store.dir().toString(), history, lastEval, sparkNet.getNetwork());
     }
 
