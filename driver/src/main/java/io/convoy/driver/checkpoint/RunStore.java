@@ -194,22 +194,7 @@ public final class RunStore {
      */
     public CheckpointInfo writeCheckpoint(ComputationGraph net, TrainingState state, Map<String, Double> metrics,
                                           String resolvedConfig) {
-        return write(state.epoch(), net, state, metrics, resolvedConfig);
-    }
-
-    /**
-     * A checkpoint without a training state: loadable and evaluable, not resumable.
-     *
-     * @deprecated for the training loop until it passes a {@link TrainingState}; use
-     * {@link #writeCheckpoint(ComputationGraph, TrainingState, Map, String)}
-     */
-    @Deprecated(forRemoval = true)
-    public CheckpointInfo writeCheckpoint(int epoch, ComputationGraph net, Map<String, Double> metrics, String resolvedConfig) {
-        return write(epoch, net, null, metrics, resolvedConfig);
-    }
-
-    private CheckpointInfo write(int epoch, ComputationGraph net, TrainingState state, Map<String, Double> metrics,
-                                 String resolvedConfig) {
+        int epoch = state.epoch();
         String file = String.format(Locale.ROOT, "checkpoints/epoch-%04d.zip", epoch);
         Path zip = new Path(dir, file);
         Path tmp = temporary(zip);

@@ -241,7 +241,8 @@ class EvaluationRunTest {
         ComputationGraph net = new ComputationGraph(ModelZoo.build("fractalnet_b1_c3",
                 new ModelRequest(test.shape(), 10, 5, new Sgd(0.1), 0)));
         net.init();
-        store.writeCheckpoint(1, net, Map.of(), config.render());
+        store.writeCheckpoint(net, new io.convoy.driver.checkpoint.TrainingState(1, 0, 0.1, 1, 1, 1, 32, 1), Map.of(),
+                config.render());
 
         Path dir = Path.of(store.dir().toUri());
         EvaluationRun.Outcome o = new EvaluationRun(dir.toString(), new EvaluationRun.Options(

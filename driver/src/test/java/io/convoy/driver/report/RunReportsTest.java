@@ -82,7 +82,8 @@ class RunReportsTest {
             m.put("top1_error", epochs[e - 1][2]);
             m.put("top5_error", epochs[e - 1][3]);
             m.put("test_nll", 1.0 / e);
-            store.writeCheckpoint(e, g, m, config.render());
+            store.writeCheckpoint(g, new io.convoy.driver.checkpoint.TrainingState(e, e, m.get("lr"), epochs.length, 1, 1, 32, 1), m,
+                    config.render());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", e);
             row.putAll(m);
