@@ -2,6 +2,7 @@ package io.convoy.driver;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoy.driver.checkpoint.CheckpointInfo;
@@ -68,6 +69,12 @@ class EndToEndTrainingTest {
         double compute = epoch1.get("compute_fraction").asDouble();
         assertTrue(compute > 0 && compute <= 1, "compute fraction " + compute);
         assertEquals(1.0, compute + epoch1.get("data_fraction").asDouble() + epoch1.get("sync_fraction").asDouble(), 1e-9);
+        // the executor sample: local mode has one executor, the driver JVM itself; averaging sends no encoded updates
+        assertEquals(1, epoch1.get("executors_sampled").asInt());
+        double rss = epoch1.get("executor_rss_mb").asDouble();
+        assertTrue(rss > 100 && rss < 64 * 1024, "resident set " + rss + " MB");
+        assertTrue(epoch1.get("executor_heap_after_gc_mb").asDouble() >= 0);
+        assertFalse(epoch1.has("encoded_fraction"));
 
         // the last checkpoint reloads to the same parameters as the trained network
         RunStore.Loaded loaded = store.load("latest");
@@ -115,6 +122,12 @@ class EndToEndTrainingTest {
         assertEquals(3, store.manifest().size());
         // BatchNorm statistics were recomputed after each epoch (train.precise-bn.enabled = auto under sharing)
         assertTrue(store.manifest().stream().allMatch(c -> c.metrics().containsKey("precise_bn_seconds")));
+        // what the encoded updates cost, counted per message: at most a dense bitmap (1/16 of float32), never nothing
+        for (var c : store.manifest()) {
+            double fraction = c.metrics().get("encoded_fraction");
+            assertTrue(fraction > 0 && fraction <= 1.0 / 16 + 1e-3, "encoded fraction " + fraction);
+            assertTrue(c.metrics().get("update_bytes_per_message") > 0);
+        }
         assertArrayEquals(result.network().params().data().asFloat(), store.load("latest").net().params().data().asFloat());
     }
 

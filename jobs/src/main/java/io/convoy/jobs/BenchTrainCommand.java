@@ -3,9 +3,11 @@ package io.convoy.jobs;
 import io.convoy.zoo.InputShape;
 import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.ModelZoo;
+import io.convoy.zoo.ParameterCounts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,6 +35,13 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "10", description = "Classes (default: ${DEFAULT-VALUE}).")
     int classes;
 
+    @Option(names = "--width-multiplier", defaultValue = "1.0",
+            description = "Scale every channel count (default: ${DEFAULT-VALUE}, the published widths).")
+    double width;
+
+    @Option(names = "--json", description = "Print one JSON line instead of the text line (for bench/run).")
+    boolean json;
+
     @Option(names = "--batch", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -52,7 +61,7 @@ final class BenchTrainCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--batch, --windows and --window-batches must be >= 1 and --warmup >= 0");
         }
-        ModelRequest request = new ModelRequest(shape, classes, 42, new Nesterovs(0.01, 0.9), 1e-4);
+        ModelRequest request = new ModelRequest(shape, classes, 42, new Nesterovs(0.01, 0.9), 1e-4, width);
         ComputationGraph net = new ComputationGraph(ModelZoo.build(model, request));
         net.init();
         List<DataSet> data = new ArrayList<>();
@@ -78,6 +87,20 @@ final class BenchTrainCommand implements Callable<Integer> {
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
         double median = sorted[windows / 2];
+        if (json) {
+            long params = ParameterCounts.trainable(net);
+            String omp = System.getenv().getOrDefault("OMP_NUM_THREADS", "");
+            String blas = System.getenv().getOrDefault("OPENBLAS_CORETYPE", "");
+            StringBuilder w = new StringBuilder();
+            for (double r : rates) {
+                w.append(w.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", r));
+            }
+            System.out.printf(Locale.ROOT, "{\"framework\":\"dl4j\",\"model\":\"%s\",\"width\":%s,\"input\":\"%s\","
+                            + "\"params\":%d,\"batch\":%d,\"omp_num_threads\":\"%s\",\"openblas_coretype\":\"%s\","
+                            + "\"median_img_s\":%.2f,\"min_img_s\":%.2f,\"max_img_s\":%.2f,\"windows\":[%s]}%n",
+                    model, width, input, params, batch, omp, blas, median, sorted[0], sorted[windows - 1], w);
+            return 0;
+        }
         System.out.printf("%s %s batch %d: median %.1f img/s over %d windows of %d minibatches (min %.1f, max %.1f)%n",
                 model, shape, batch, median, windows, windowBatches, sorted[0], sorted[windows - 1]);
         return 0;

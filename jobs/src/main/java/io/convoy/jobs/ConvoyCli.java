@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "convoy", mixinStandardHelpOptions = true, versionProvider = ConvoyCli.Version.class,
         description = "Train residual-era convnets with Deeplearning4j on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, ReportCommand.class, ModelsCommand.class,
-                PrepareDataCommand.class, BenchDataCommand.class, BenchTrainCommand.class, LocalClusterCommand.class, SweepCommand.class, CommandLine.HelpCommand.class})
+                PrepareDataCommand.class, BenchDataCommand.class, BenchTrainCommand.class, BenchPeakCommand.class, LocalClusterCommand.class, SweepCommand.class, CommandLine.HelpCommand.class})
 public final class ConvoyCli implements Runnable {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;

@@ -5,7 +5,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 
@@ -26,7 +28,9 @@ public final class Complexity {
             if (layer instanceof ConvolutionLayer c && out instanceof InputType.InputTypeConvolutional oc) {
                 long[] k = {c.getKernelSize()[0], c.getKernelSize()[1]};
                 total += k[0] * k[1] * c.getNIn() * c.getNOut() * oc.getHeight() * oc.getWidth();
-            } else if (layer instanceof FeedForwardLayer f && !(layer instanceof ConvolutionLayer)) {
+            } else if (layer instanceof DenseLayer || layer instanceof BaseOutputLayer) {
+                // not every FeedForwardLayer: DL4J's BatchNormalization is one too (nIn = nOut = channels)
+                FeedForwardLayer f = (FeedForwardLayer) layer;
                 total += f.getNIn() * f.getNOut();
             }
         }

@@ -252,6 +252,14 @@ class ModelZooTest {
     }
 
     @Test
+    void multiplyAddsCountConvolutionsAndTheClassifierOnly() {
+        // ResNet-20 by hand: stem 27*16*32*32 + 6 * 9*16*16*32*32 + (9*16*32 + 5 * 9*32*32) * 16*16
+        //                    + (9*32*64 + 5 * 9*64*64) * 8*8 + 64*10; BatchNorm and the shortcuts add none
+        long madds = Complexity.multiplyAdds(ModelZoo.build("resnet20", ModelRequest.cifar10()), ModelEntry.CIFAR);
+        assertEquals(40_551_040L, madds);
+    }
+
+    @Test
     void vertexNamesFollowTheStageBlockScheme() {
         var conf = ModelZoo.build("resnet8", ModelRequest.cifar10());
         assertTrue(conf.getVertices().containsKey("stage2.block1.1.conv"));

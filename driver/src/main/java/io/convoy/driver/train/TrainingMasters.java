@@ -2,6 +2,7 @@ package io.convoy.driver.train;
 
 import io.convoy.driver.config.RunConfig.TrainSettings;
 import io.convoy.driver.train.sharing.FreeUdpPortSupplier;
+import io.convoy.worker.monitor.RecordingThresholdAlgorithm;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.ResidualClippingPostProcessor;
@@ -55,7 +56,8 @@ final class TrainingMasters {
                         : new FixedThresholdAlgorithm(s.threshold());
                 SharedTrainingMaster.Builder b = new SharedTrainingMaster.Builder(voidConf.build(), batchPerWorker)
                         .batchSizePerWorker(batchPerWorker)
-                        .thresholdAlgorithm(threshold)
+                        // delegates every decision; counts the bytes of each encoded message (ExecutorProbe)
+                        .thresholdAlgorithm(new RecordingThresholdAlgorithm(threshold))
                         .residualPostProcessor(new ResidualClippingPostProcessor(s.residualClip(), s.residualFrequency()))
                         .workerPrefetchNumBatches(t.prefetch())
                         .rddTrainingApproach(RDDTrainingApproach.Direct)

@@ -213,6 +213,9 @@ public final class TrainingRun {
                 metrics.put("sync_fraction", times.syncFraction());
                 log.info("epoch {}/{} {}", epoch, t.epochs(), times.describe());
             }
+            Map<String, Double> probe = ExecutorProbe.sample(sc, t.sync() == RunConfig.Sync.SHARING);
+            metrics.putAll(probe);
+            log.info("epoch {}/{} {}", epoch, t.epochs(), ExecutorProbe.describe(probe));
             if (t.preciseBn().enabledFor(t.sync())) {
                 long s0 = System.nanoTime();
                 long measured = PreciseBatchNorm.recompute(sc, current, batches, t.preciseBn().batches());

