@@ -41,6 +41,9 @@ final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "128", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--json", description = "One JSON line per case (for bench/run.py).")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         Random rng = new Random(1);
@@ -57,24 +60,24 @@ final class BenchDataCommand implements Callable<Integer> {
             jpegBytes += jpeg.length;
             jpegs.add(new ShardRecord(0, i, i, i % 10, jpeg));
         }
-        System.out.printf("data pipeline, one thread, batch %d, %.0f s per case; JPEGs 500x375 q90, mean %.0f KB%n",
+        (json ? System.err : System.out).printf("data pipeline, one thread, batch %d, %.0f s per case; JPEGs 500x375 q90, mean %.0f KB%n",
                 batch, seconds, jpegBytes / 64.0 / 1024);
         Normalization norm3 = new Normalization(new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25});
         InputShape cifarShape = new InputShape(3, 32, 32);
-        run("CIFAR 32x32 raw: pad 4 + crop + flip, normalise", cifar,
+        run("cifar", "CIFAR 32x32 raw: pad 4 + crop + flip, normalise", cifar,
                 new RecordDecoder(RecordEncoding.RAW, cifarShape, 10, 0, true), true,
                 new MinibatchFunction(cifarShape, 10, batch, new Augmentation(4, true), norm3, 1, 1));
         InputShape crop = new InputShape(3, imageSize, imageSize);
         RecordDecoder image = new RecordDecoder(RecordEncoding.IMAGE, null, 10, imageSize, true);
-        run("JPEG -> random-resized crop " + imageSize + " + flip, normalise", jpegs, image, true,
+        run("jpeg_train", "JPEG -> random-resized crop " + imageSize + " + flip, normalise", jpegs, image, true,
                 new MinibatchFunction(crop, 10, batch, Augmentation.NONE, norm3, 1, 1));
-        run("JPEG -> resize " + io.convoy.worker.augment.ImageCrops.evalResize(imageSize) + " + centre crop "
+        run("jpeg_eval", "JPEG -> resize " + io.convoy.worker.augment.ImageCrops.evalResize(imageSize) + " + centre crop "
                 + imageSize + ", normalise", jpegs, image, false,
                 new MinibatchFunction(crop, 10, batch, Augmentation.NONE, norm3, 1, 1));
         return 0;
     }
 
-    private void run(String name, List<ShardRecord> records, RecordDecoder decoder, boolean train, MinibatchFunction batches) {
+    private void run(String key, String name, List<ShardRecord> records, RecordDecoder decoder, boolean train, MinibatchFunction batches) {
         long done = 0;
         long start = 0;
         long deadline = 0;
@@ -101,7 +104,12 @@ final class BenchDataCommand implements Callable<Integer> {
                 }
                 if (warm && now > deadline && done > 0) {
                     double s = (now - start) / 1e9;
-                    System.out.printf("%-60s %10.0f records/s per core (%d records in %.1f s)%n", name, done / s, done, s);
+                    if (json) {
+                        System.out.printf(java.util.Locale.ROOT, "{\"case\":\"%s\",\"name\":\"%s\",\"records_s\":%.1f}%n",
+                                key, name.replace("\"", "'"), done / s);
+                    } else {
+                        System.out.printf("%-60s %10.0f records/s per core (%d records in %.1f s)%n", name, done / s, done, s);
+                    }
                     return;
                 }
             }

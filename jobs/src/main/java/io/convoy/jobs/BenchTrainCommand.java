@@ -1,5 +1,6 @@
 package io.convoy.jobs;
 
+import io.convoy.zoo.Complexity;
 import io.convoy.zoo.InputShape;
 import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.ModelZoo;
@@ -62,7 +63,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                     "--batch, --windows and --window-batches must be >= 1 and --warmup >= 0");
         }
         ModelRequest request = new ModelRequest(shape, classes, 42, new Nesterovs(0.01, 0.9), 1e-4, width);
-        ComputationGraph net = new ComputationGraph(ModelZoo.build(model, request));
+        var conf = ModelZoo.build(model, request);
+        long multiplyAdds = Complexity.multiplyAdds(conf, shape);
+        ComputationGraph net = new ComputationGraph(conf);
         net.init();
         List<DataSet> data = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -96,9 +99,9 @@ final class BenchTrainCommand implements Callable<Integer> {
                 w.append(w.length() == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", r));
             }
             System.out.printf(Locale.ROOT, "{\"framework\":\"dl4j\",\"model\":\"%s\",\"width\":%s,\"input\":\"%s\","
-                            + "\"params\":%d,\"batch\":%d,\"omp_num_threads\":\"%s\",\"openblas_coretype\":\"%s\","
+                            + "\"params\":%d,\"multiply_adds\":%d,\"batch\":%d,\"omp_num_threads\":\"%s\",\"openblas_coretype\":\"%s\","
                             + "\"median_img_s\":%.2f,\"min_img_s\":%.2f,\"max_img_s\":%.2f,\"windows\":[%s]}%n",
-                    model, width, input, params, batch, omp, blas, median, sorted[0], sorted[windows - 1], w);
+                    model, width, input, params, multiplyAdds, batch, omp, blas, median, sorted[0], sorted[windows - 1], w);
             return 0;
         }
         System.out.printf("%s %s batch %d: median %.1f img/s over %d windows of %d minibatches (min %.1f, max %.1f)%n",

@@ -71,6 +71,9 @@ class ClusterTrainingIT {
         assertTrue(s.output().contains("test: 200 records"), s.output());
         // the progress line and the per-epoch line are both there
         assertTrue(s.output().contains("epoch 2/2 ["), s.output());
+        // the per-epoch executor sample reached both executor JVMs; under sharing it counted the encoded messages
+        assertTrue(s.output().contains("executors sampled 2:"), s.output());
+        assertEquals(sync.equals("sharing"), s.output().contains("% of dense float32"), s.output());
         Matcher m = Pattern.compile("test: 200 records, top-1 error ([0-9.]+)%").matcher(s.output());
         assertTrue(m.find(), s.output());
         return Double.parseDouble(m.group(1));

@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""Convoy's benchmark suite: runs every measurement of BENCHMARKS.md and regenerates it.
+
+    python3 bench/run.py                 # everything (~1 hour on 2 cores), then BENCHMARKS.md
+    python3 bench/run.py peak fit        # only these sections; the others keep their last results
+    python3 bench/run.py --render        # only regenerate BENCHMARKS.md from bench/results/results.json
+    python3 bench/run.py --quick ...     # tiny sizes: checks that the suite runs, figures meaningless
+
+Sections: machine, peak, fit, spark, percore, memory, scaling (see BENCHMARKS.md for what each measures).
+Run it on an otherwise idle machine: every figure is a ratio taken in one sitting, and other load skews them.
+It never sets anything the tests or CI see; OPENBLAS_CORETYPE is varied only in the benchmark's own child processes.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONVOY = os.path.join(ROOT, "convoy")
+JAR = os.path.join(ROOT, "jobs", "target", "convoy.jar")
+RESULTS = os.path.join(ROOT, "bench", "results", "results.json")
+TORCH_PY = "/usr/bin/python3"  # Debian's python3-torch lives in the system interpreter
+SECTIONS = ["machine", "peak", "fit", "spark", "levers", "percore", "memory", "scaling"]
+
+# the issue's four models; FractalNet at a quarter of its width (38.6M parameters at full width)
+MODELS = [("resnet20", 1.0), ("resnet56", 1.0), ("densenet_bc_100_12", 1.0), ("fractalnet_20", 0.25)]
+BATCH = 128
+WORK = os.path.join(tempfile.gettempdir(), "convoy-bench")
+
+
+def log(msg):
+    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+def run(cmd, env=None, timeout=3600, check=True):
+    """Runs a command, streaming nothing; returns its stdout+stderr text."""
+    e = dict(os.environ)
+    e.update(env or {})
+    for k, v in list(e.items()):
+        if v is None:
+            del e[k]
+    p = subprocess.run(cmd, cwd=ROOT, env=e, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=timeout)
+    if check and p.returncode != 0:
+        sys.stderr.write(p.stdout[-4000:])
+        raise SystemExit(f"bench: {' '.join(cmd[:4])} ... failed with exit code {p.returncode}")
+    return p.stdout
+
+
+def env_without(*names):
+    e = {k: v for k, v in os.environ.items() if k not in names}
+    return e
+
+
+def json_lines(text):
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("{") and line.endswith("}"):
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    return out
+
+
+def convoy(args, env=None, timeout=3600):
+    return run([CONVOY] + args, env=env, timeout=timeout)
+
+
+def convoy_json(args, env=None, timeout=3600):
+    rows = json_lines(convoy(args, env=env, timeout=timeout))
+    if not rows:
+        raise SystemExit(f"bench: convoy {' '.join(args)} printed no JSON line")
+    return rows[-1]
+
+
+def blas_env(coretype):
+    """The environment with OPENBLAS_CORETYPE unset (None) or set to a value, for one child process."""
+    e = env_without("OPENBLAS_CORETYPE")
+    if coretype:
+        e["OPENBLAS_CORETYPE"] = coretype
+    return e
+
+
+# ---------------------------------------------------------------------------------------------------- sections
+
+def section_machine(q):
+    cpu = ""
+    flags = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and not cpu:
+                cpu = line.split(":", 1)[1].strip()
+            if line.startswith("flags") and not flags:
+                flags = line.split(":", 1)[1]
+    simd = [x for x in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_tile") if re.search(r"\b" + x + r"\b", flags)]
+    java = run(["java", "-version"], check=False).splitlines()[0]
+    torch = run([TORCH_PY, "-c", "import torch; print(torch.__version__)"], check=False).strip().splitlines()[-1]
+    pom = open(os.path.join(ROOT, "pom.xml")).read()
+    classifier = re.search(r"<nd4j.classifier>([^<]+)</nd4j.classifier>", pom).group(1)
+    dl4j = re.search(r"<dl4j.version>([^<]+)</dl4j.version>", pom).group(1)
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return [{"cpu": cpu, "cores": os.cpu_count(), "simd": simd, "memory_gib": round(mem_gib, 1),
+             "os": platform.platform(), "java": java, "dl4j": dl4j, "nd4j_classifier": classifier, "torch": torch,
+             "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+             "load_before": os.getloadavg()[0]}]
+
+
+def section_peak(q):
+    rows = []
+    reps = "3" if q else "7"
+    for coretype in (None, "Haswell"):
+        r = convoy_json(["bench-peak", "--json", "--reps", reps] + (["--gemm", "1024", "--conv", "4x64x28x28"] if q else []),
+                        env=blas_env(coretype))
+        rows.append(r)
+    t = run([TORCH_PY, "bench/torch_peak.py", "--json", "--threads", str(os.cpu_count())]
+            + (["--seconds", "1"] if q else []))
+    rows += json_lines(t)
+    return rows
+
+
+def fit_args(model, width, q):
+    return ["--model", model, "--width-multiplier", str(width), "--batch", str(8 if q else BATCH),
+            "--warmup", "1" if q else "3", "--windows", "2" if q else "5", "--window-batches", "1" if q else "3"]
+
+
+def section_fit(q):
+    rows = []
+    for model, width in (MODELS[:1] if q else MODELS):
+        log(f"fit: DL4J {model}")
+        for coretype in (None, "Haswell"):
+            r = convoy_json(["bench-train", "--json"] + fit_args(model, width, q), env=blas_env(coretype))
+            rows.append(r)
+        log(f"fit: PyTorch {model}")
+        t = run([TORCH_PY, "bench/torch_bench.py", "--json", "--threads", str(os.cpu_count())] + fit_args(model, width, q))
+        rows += json_lines(t)
+    return rows
+
+
+def make_data(records, test):
+    d = os.path.join(WORK, f"cifar-{records}")
+    if not os.path.exists(os.path.join(d, "test_batch.bin")):
+        run([sys.executable, "bench/make_cifar.py", d, str(records), str(test)])
+    return d
+
+
+class Cluster:
+    """`convoy local-cluster`: a Master and Workers as separate JVMs on 127.0.0.1."""
+
+    def __init__(self, workers, cores=1, memory="4g"):
+        self.dir = os.path.join(WORK, f"cluster-{workers}x{cores}")
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.out = open(os.path.join(WORK, f"cluster-{workers}x{cores}.log"), "w")
+        self.p = subprocess.Popen([CONVOY, "local-cluster", "--workers", str(workers), "--cores", str(cores),
+                                   "--memory", memory, "--dir", self.dir], cwd=ROOT, stdout=subprocess.PIPE,
+                                  stderr=self.out, text=True, start_new_session=True)
+        self.master = None
+        self.submit = None
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            line = self.p.stdout.readline()
+            if not line:
+                break
+            if line.startswith("master "):
+                self.master = line.split()[1]
+            if line.startswith("submit: "):
+                self.submit = line[len("submit: "):].split(" train CONFIG")[0].split()
+                break
+        if not self.submit:
+            self.close()
+            raise SystemExit("bench: the local cluster did not start (see " + self.out.name + ")")
+        self.workers = workers
+        self.cores = cores
+
+    def train(self, args, timeout=3600, spark_conf=()):
+        jar = self.submit[-1]
+        extra = [x for kv in spark_conf for x in ("--conf", kv)]
+        cmd = self.submit[:-1] + extra + ["--total-executor-cores", str(self.workers * self.cores),
+                                  "--conf", f"spark.executor.cores={self.cores}", "--executor-memory", "3g",
+                                  "--conf", "spark.ui.enabled=false", jar, "train"] + args
+        return run(cmd, timeout=timeout)
+
+    def close(self):
+        try:
+            os.killpg(self.p.pid, signal.SIGTERM)
+            self.p.wait(timeout=60)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            pass
+        self.out.close()
+
+
+def train_args(model, width, data, run_name, epochs, extra):
+    return ["conf/resnet20-cifar10.conf", f"model.name={model}", f"model.width={width}", f"data.path={data}",
+            f"train.epochs={epochs}", "data.test-limit=256", "train.lr-schedule.type=constant",
+            "train.optimizer.lr=0.05", f"run.dir={os.path.join(WORK, 'runs')}", f"run.name={run_name}"] + extra
+
+
+def metrics_of(output):
+    m = re.search(r"run (\S+): model", output)
+    if not m:
+        raise SystemExit("bench: no run directory in the training output:\n" + output[-3000:])
+    d = m.group(1).replace("file:", "")
+    with open(os.path.join(d, "metrics.jsonl")) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def spark_row(kind, sync, model, width, records, epochs, rows_out, output):
+    metrics = metrics_of(output)
+    timed = metrics[1:] if len(metrics) > 1 else metrics  # epoch 1 warms up (JIT, oneDNN primitives, caches)
+    row = {"path": kind, "sync": sync, "model": model, "width": width, "records": records, "epochs": epochs,
+           "img_s": statistics.median(m["images_per_second"] for m in timed),
+           "epoch_seconds": [m["epoch_seconds"] for m in metrics],
+           "executor_rss_mb": max(m.get("executor_rss_mb", 0) for m in metrics)}
+    for k in ("encoded_fraction", "update_bytes_per_message", "dense_message_fraction", "compute_fraction",
+              "sync_fraction", "precise_bn_seconds"):
+        vals = [m[k] for m in timed if k in m]
+        if vals:
+            row[k] = statistics.median(vals)
+    rows_out.append(row)
+    log(f"  {kind} {sync} {model}: {row['img_s']:.1f} img/s")
+
+
+def records_for(model, q):
+    """Training-set size per model: about 20 s of training per epoch on this machine at the plain-fit rate."""
+    if q:
+        return 256
+    fit = load_results().get("fit", [])
+    rate = next((r["median_img_s"] for r in fit if r.get("framework") == "dl4j" and r["model"] == model
+                 and not r.get("openblas_coretype")), 100.0)
+    return int(min(5120, max(512, round(rate * 20 / 256) * 256)))
+
+
+SPARK_CONFIGS = [("local[2]", "averaging"), ("local[2]", "sharing"), ("cluster", "averaging"), ("cluster", "sharing")]
+
+
+def section_spark(q):
+    rows = []
+    epochs = 2 if q else 3
+    models = MODELS[:1] if q else MODELS
+    common = ["train.workers=2", f"train.batch-size-per-worker={4 if q else BATCH // 2}"]
+    for model, width in models:
+        n = records_for(model, q)
+        data = make_data(n, 256)
+        for kind, sync in SPARK_CONFIGS:
+            if kind != "local[2]":
+                continue
+            log(f"spark: local[2] {sync} {model} ({n} records)")
+            out = convoy(["train"] + train_args(model, width, data, f"bench-{model}-local-{sync}", epochs,
+                                                 common + [f"train.sync={sync}", "spark.master=local[2]"]))
+            spark_row("local[2]", sync, model, width, n, epochs, rows, out)
+    cluster = Cluster(2)
+    try:
+        for model, width in models:
+            n = records_for(model, q)
+            data = make_data(n, 256)
+            for sync in ("averaging", "sharing"):
+                log(f"spark: cluster {sync} {model} ({n} records)")
+                out = cluster.train(train_args(model, width, data, f"bench-{model}-cluster-{sync}", epochs,
+                                               common + [f"train.sync={sync}"]))
+                spark_row("cluster", sync, model, width, n, epochs, rows, out)
+    finally:
+        cluster.close()
+    return rows
+
+
+def section_levers(q):
+    """Settings measured before and after: OpenMP threads per executor JVM (Convoy now sets spark.task.cpus)."""
+    rows = []
+    n = 256 if q else 2560
+    data = make_data(n, 256)
+    cluster = Cluster(2)
+    try:
+        for sync in ("averaging", "sharing"):
+            for label, conf in (("OMP_NUM_THREADS unset (ND4J: one thread per machine core)",
+                                 [f"spark.executorEnv.OMP_NUM_THREADS={os.cpu_count()}"]),
+                                ("Convoy's default: OMP_NUM_THREADS = spark.task.cpus = 1", [])):
+                log(f"levers: cluster {sync}, {label}")
+                out = cluster.train(train_args("resnet20", 1.0, data, f"bench-lever-{sync}", 2 if q else 3,
+                                               ["train.workers=2", f"train.batch-size-per-worker={8 if q else 64}",
+                                                f"train.sync={sync}"]), spark_conf=conf)
+                spark_row("cluster", sync, "resnet20", 1.0, n, 3, rows, out)
+                rows[-1]["lever"] = "omp"
+                rows[-1]["setting"] = label
+    finally:
+        cluster.close()
+    return rows
+
+
+def section_percore(q):
+    rows = []
+    one = {"OMP_NUM_THREADS": "1"}
+    log("percore: data pipeline")
+    out = convoy(["bench-data", "--seconds", "2" if q else "10", "--json"], env=one)
+    rows += [dict(r, kind="data") for r in json_lines(out)]
+    log("percore: ResNet-20 training on one thread")
+    r = convoy_json(["bench-train", "--json"] + fit_args("resnet20", 1.0, q), env=one)
+    rows.append(dict(r, kind="train"))
+    log("percore: ResNet-50 training on one thread")
+    r = convoy_json(["bench-train", "--json", "--model", "resnet50", "--input", "3x224x224", "--classes", "1000",
+                     "--batch", "2" if q else "16", "--warmup", "1", "--windows", "1" if q else "3",
+                     "--window-batches", "1"], env=one)
+    rows.append(dict(r, kind="train"))
+    return rows
+
+
+def section_memory(q):
+    """20 epochs on the two-executor cluster, each sync scheme: executor memory after every epoch."""
+    rows = []
+    epochs = 3 if q else 20
+    data = make_data(256 if q else 1024, 256)
+    cluster = Cluster(2)
+    try:
+        for sync in ("averaging", "sharing"):
+            log(f"memory: cluster {sync}, {epochs} epochs of ResNet-20")
+            out = cluster.train(train_args("resnet20", 1.0, data, f"bench-memory-{sync}", epochs,
+                                           ["train.workers=2", f"train.batch-size-per-worker={8 if q else 64}",
+                                            f"train.sync={sync}"]))
+            for m in metrics_of(out):
+                rows.append({"sync": sync, "epoch": m["epoch"], "rss_mb": m.get("executor_rss_mb"),
+                             "heap_after_gc_mb": m.get("executor_heap_after_gc_mb"),
+                             "native_mb": m.get("executor_native_mb"), "executors": m.get("executors_sampled")})
+    finally:
+        cluster.close()
+    return rows
+
+
+def section_scaling(q):
+    """Epoch time against training-set size (1x, 2x, 4x) and executor count (1, 2): cluster, averaging."""
+    rows = []
+    base = 256 if q else 1280
+    for executors in (1, 2):
+        cluster = Cluster(executors)
+        try:
+            for mult in (1, 2, 4):
+                n = base * mult
+                data = make_data(n, 256)
+                log(f"scaling: {executors} executor(s), {n} records")
+                out = cluster.train(train_args("resnet20", 1.0, data, f"bench-scaling-{executors}-{n}", 2,
+                                               [f"train.workers={executors}",
+                                                f"train.batch-size-per-worker={8 if q else BATCH // executors}",
+                                                "train.sync=averaging"]))
+                m = metrics_of(out)
+                rows.append({"executors": executors, "records": n, "epoch_seconds": m[-1]["epoch_seconds"],
+                             "img_s": m[-1]["images_per_second"]})
+        finally:
+            cluster.close()
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------- results
+
+def load_results():
+    if os.path.exists(RESULTS):
+        with open(RESULTS) as f:
+            return json.load(f)
+    return {}
+
+
+def save_results(res):
+    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
+    tmp = RESULTS + ".part"
+    with open(tmp, "w") as f:
+        json.dump(res, f, indent=1, sort_keys=True)
+    os.replace(tmp, RESULTS)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sections", nargs="*", help="sections to run (default: all)")
+    ap.add_argument("--quick", action="store_true", help="tiny sizes, to check the suite itself")
+    ap.add_argument("--render", action="store_true", help="only regenerate BENCHMARKS.md")
+    ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"), help="the Markdown file written")
+    a = ap.parse_args()
+    bad = [s for s in a.sections if s not in SECTIONS]
+    if bad:
+        ap.error(f"unknown section(s) {bad}; expected some of {SECTIONS}")
+    if not a.render:
+        os.makedirs(WORK, exist_ok=True)
+        log("building the jar (./convoy models)")
+        run([CONVOY, "models", "resnet20"])
+        res = load_results()
+        for s in (a.sections or SECTIONS):
+            log(f"section {s}")
+            t0 = time.time()
+            res[s] = globals()["section_" + s](a.quick)
+            res.setdefault("_meta", {})[s] = {"seconds": round(time.time() - t0), "quick": a.quick,
+                                               "finished": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                                               "load_after": os.getloadavg()[0]}
+            save_results(res)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import render
+    render.write(load_results(), a.out)
+    log(f"wrote {a.out}")
+
+
+if __name__ == "__main__":
+    main()
