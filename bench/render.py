@@ -123,7 +123,7 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
     L.append(f"\n(b) cells: img/s (ratio to (a); goal ≥ {GOAL_SPARK_VS_FIT}). Spark runs train on "
              + ", ".join(sorted({f"{model_label(s['model'], s['width'])}: {s['records']:,}" for s in spark
                                  if s['path'] == 'cluster'}))
-             + " records per epoch (about 20 s of work each).\n")
+             + " records per epoch (about 15 s of work each at the plain-fit rate; 3 epochs, 2 for models under 50 img/s).\n")
     tf = [r for r in spark if r.get("compute_fraction") is not None]
     if tf:
         L.append("DL4J's own time split under averaging (median epoch): "
@@ -219,6 +219,8 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
                  "run's `metrics.jsonl`): resident set (`VmRSS`: heap, ND4J's native buffers, libraries) and heap in "
                  "use after the last GC. Executors get `--executor-memory 3g`.\n")
         if spark:
+            L.append("Section 1's runs (`local[2]` is one JVM holding the driver, both workers and the cached "
+                     "minibatches; DenseNet keeps every concatenated feature map of a 64-image minibatch):\n")
             L.append(table(["model", "path", "sync", "max executor RSS MB"],
                            [[model_label(s["model"], s["width"]), s["path"], s["sync"], fmt(s["executor_rss_mb"], 0)]
                             for s in spark]))
@@ -270,24 +272,36 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
              f"{' (dense bitmaps, 2 bits per parameter)' if abs(f - 1 / 16) < 0.002 else ''}, so {mb * f:.1f} MB per "
              f"worker per step; every node receives the other {NODES - 1} nodes' messages: {(NODES - 1) * mb * f:.0f} MB "
              "per node per step, overlapped with compute (updates are applied asynchronously).\n")
+    # communication time per step on one link, amortised: averaging through the driver's link (every worker's
+    # parameters and momentum in, the average out, once per k steps); sharing into each node
+    comm = {}
+    for g in LINK_GBIT:
+        bw = g / 8 * 1e9
+        comm[g] = ((NODES * 2 * mb * 1e6 * 2 / AVERAGING_K) / bw, ((NODES - 1) * mb * 1e6 * f) / bw)
+    L.append(table(["link", f"averaging (k = {AVERAGING_K}): driver link per step", "sharing: per node per step"],
+                   [[f"{g} Gbit/s", f"{1000 * comm[g][0]:.0f} ms", f"{1000 * comm[g][1]:.0f} ms"] for g in LINK_GBIT]))
+    L.append("")
     erows = []
     for name, ips, batch in PUBLISHED_GPU:
         step = batch / ips
-        row = [name, f"{step * 1000:.0f} ms"]
-        for g in LINK_GBIT:
-            bw = g / 8 * 1e9
-            avg = (4 * mb * 1e6 / AVERAGING_K) / bw  # per worker link, amortised
-            driver = (NODES * 2 * mb * 1e6 * 2 / AVERAGING_K) / bw  # driver link in + out, amortised
-            share = ((NODES - 1) * mb * 1e6 * f) / bw
-            row.append(f"{1000 * max(avg, driver):.0f} ms / {1000 * share:.0f} ms")
-        erows.append(row)
-    L.append(table(["GPU (published img/s)", "compute per step"] + [f"{g} Gbit/s: averaging / sharing per step" for g in LINK_GBIT],
+        erows.append([f"{name} ({ips:,} img/s)", f"{step * 1000:.0f} ms"]
+                     + [f"{comm[g][0] / step:.1f} / {comm[g][1] / step:.2f}" for g in LINK_GBIT])
+    L.append(table(["GPU (published)", "compute per step"] + [f"{g} Gbit/s: averaging / sharing ÷ compute" for g in LINK_GBIT],
                    erows))
-    L.append("\nAveraging's cost is dominated by the driver's link (every worker's parameters pass through it) and it "
-             "cannot overlap compute; sharing's per-node traffic is smaller than one step of compute on 25 Gbit/s and "
-             "faster links for every GPU listed, and it overlaps. At these figures averaging on 16 nodes would spend more "
-             "time communicating than computing unless k is large (which costs accuracy); sharing is the scheme for GPU "
-             "clusters, provided the encoded fraction stays near the measured value (the adaptive threshold aims at "
-             "sparser messages as training proceeds). Not measured: a real GPU run (no GPU was available).\n")
+    worst = max(comm[g][1] / (b / i) for g in LINK_GBIT for _, i, b in PUBLISHED_GPU)
+    L.append("\nAveraging's cost is the driver's link (every worker's parameters and momentum pass through it) and the "
+             "round is a barrier, so it adds to compute: on 10 and 25 Gbit/s it takes longer than the computing itself "
+             "for every GPU listed, and only 100 Gbit/s brings it to 0.3–1× of a step (a larger k costs accuracy). "
+             f"Sharing's traffic into each node stays below one step of compute on every link and GPU listed (at most "
+             f"{worst:.2f} of a step) and overlaps it: sharing is the scheme for a GPU cluster, provided the encoded "
+             "fraction stays near the measured one (the adaptive threshold aims at sparser messages as training "
+             "proceeds; the figures above are from the first epochs). Not measured: a real GPU run (none was "
+             "available), Aeron's own overheads and the relay topology of DL4J's mesh.\n")
+    # measurements recorded once by hand (accuracy runs, not throughput): appended as they are
+    import os
+    static = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+    for name in sorted(os.listdir(static)) if os.path.isdir(static) else []:
+        with open(os.path.join(static, name)) as fh:
+            L.append("\n" + fh.read().strip() + "\n")
     with open(path, "w") as fh:
         fh.write("\n".join(L).rstrip() + "\n")

@@ -230,14 +230,22 @@ def spark_row(kind, sync, model, width, records, epochs, rows_out, output):
     log(f"  {kind} {sync} {model}: {row['img_s']:.1f} img/s")
 
 
+def fit_rate(model):
+    fit = load_results().get("fit", [])
+    return next((r["median_img_s"] for r in fit if r.get("framework") == "dl4j" and r["model"] == model
+                 and not r.get("openblas_coretype")), 100.0)
+
+
 def records_for(model, q):
-    """Training-set size per model: about 20 s of training per epoch on this machine at the plain-fit rate."""
+    """Training-set size per model: about 15 s of training per epoch on this machine at the plain-fit rate."""
     if q:
         return 256
-    fit = load_results().get("fit", [])
-    rate = next((r["median_img_s"] for r in fit if r.get("framework") == "dl4j" and r["model"] == model
-                 and not r.get("openblas_coretype")), 100.0)
-    return int(min(5120, max(512, round(rate * 20 / 256) * 256)))
+    return int(min(5120, max(256, round(fit_rate(model) * 15 / 256) * 256)))
+
+
+def epochs_for(model, q):
+    """Three epochs (the median of epochs 2 and 3 is reported); two for the slowest models."""
+    return 2 if q or fit_rate(model) < 50 else 3
 
 
 SPARK_CONFIGS = [("local[2]", "averaging"), ("local[2]", "sharing"), ("cluster", "averaging"), ("cluster", "sharing")]
@@ -245,11 +253,11 @@ SPARK_CONFIGS = [("local[2]", "averaging"), ("local[2]", "sharing"), ("cluster",
 
 def section_spark(q):
     rows = []
-    epochs = 2 if q else 3
     models = MODELS[:1] if q else MODELS
     common = ["train.workers=2", f"train.batch-size-per-worker={4 if q else BATCH // 2}"]
     for model, width in models:
         n = records_for(model, q)
+        epochs = epochs_for(model, q)
         data = make_data(n, 256)
         for kind, sync in SPARK_CONFIGS:
             if kind != "local[2]":
@@ -262,6 +270,7 @@ def section_spark(q):
     try:
         for model, width in models:
             n = records_for(model, q)
+            epochs = epochs_for(model, q)
             data = make_data(n, 256)
             for sync in ("averaging", "sharing"):
                 log(f"spark: cluster {sync} {model} ({n} records)")
