@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.profiler.OpProfiler;
+import org.nd4j.linalg.profiler.ProfilerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,6 +41,10 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--width-multiplier", defaultValue = "1.0",
             description = "Scale every channel count (default: ${DEFAULT-VALUE}, the published widths).")
     double width;
+
+    @Option(names = "--profile", description = "Time every ND4J op during the timed windows and print ND4J's op "
+            + "profiler dashboard (slows training: for finding where time goes, not for figures).")
+    boolean profile;
 
     @Option(names = "--json", description = "Print one JSON line instead of the text line (for bench/run).")
     boolean json;
@@ -79,6 +85,10 @@ final class BenchTrainCommand implements Callable<Integer> {
         for (int i = 0; i < warmup; i++) {
             net.fit(data.get(i % data.size()));
         }
+        if (profile) {
+            Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkElapsedTime(true).build());
+            OpProfiler.getInstance().reset();
+        }
         double[] rates = new double[windows];
         for (int w = 0; w < windows; w++) {
             long t0 = System.nanoTime();
@@ -86,6 +96,10 @@ final class BenchTrainCommand implements Callable<Integer> {
                 net.fit(data.get(i % data.size()));
             }
             rates[w] = (double) batch * windowBatches / ((System.nanoTime() - t0) / 1e9);
+        }
+        if (profile) {
+            OpProfiler.getInstance().printOutDashboard();
+            Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().build());
         }
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
