@@ -83,7 +83,7 @@ public final class SparkContexts {
      * executors cannot start gradient sharing), and, on a cluster, {@value #OMP_THREADS_KEY} = {@code spark.task.cpus}.
      * ND4J's native code otherwise starts one OpenMP thread per core of the machine in every task: executors sharing a
      * machine oversubscribe its cores. Measured on two single-core executors of a 2-core machine, ResNet-20, parameter
-     * averaging: 29 img/s without the setting, 182 with it (sharing 56 and 112; BENCHMARKS.md). Local mode is one JVM
+     * averaging: 29–48 img/s without the setting, 182 with it (sharing 57 and 114; BENCHMARKS.md). Local mode is one JVM
      * whose environment is fixed before Spark starts, so it is left alone.
      */
     static void applyExecutorDefaults(SparkConf conf) {
