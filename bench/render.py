@@ -83,7 +83,7 @@ def write(res, path):
                                for k, v in sorted(meta.items()))]]))
     L.append("""
 ```bash
-python3 bench/run.py                # every section (about an hour), then this file
+python3 bench/run.py                # every section (about 70 minutes), then this file
 python3 bench/run.py fit spark      # some sections; the others keep their last figures
 python3 bench/run.py --render       # only rewrite this file
 ```

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Convoy's benchmark suite: runs every measurement of BENCHMARKS.md and regenerates it.
 
-    python3 bench/run.py                 # everything (~1 hour on 2 cores), then BENCHMARKS.md
+    python3 bench/run.py                 # everything (~70 minutes on 2 cores), then BENCHMARKS.md
     python3 bench/run.py peak fit        # only these sections; the others keep their last results
     python3 bench/run.py --render        # only regenerate BENCHMARKS.md from bench/results/results.json
     python3 bench/run.py --quick ...     # tiny sizes: checks that the suite runs, figures meaningless
