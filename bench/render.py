@@ -83,6 +83,7 @@ def write(res, path):
                                for k, v in sorted(meta.items()))]]))
     L.append("""
 ```bash
+sudo apt-get install python3-torch  # once: PyTorch for the side-by-side figures (Debian's CPU build)
 python3 bench/run.py                # every section (about 70 minutes), then this file
 python3 bench/run.py fit spark      # some sections; the others keep their last figures
 python3 bench/run.py --render       # only rewrite this file
