@@ -1,4 +1,5 @@
 """Renders BENCHMARKS.md from bench/results/results.json (written by bench/run.py). Text here, figures there."""
+import os
 import statistics
 
 GOAL_FIT_VS_TORCH = 1.0
@@ -299,7 +300,6 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
              "proceeds; the figures above are from the first epochs). Not measured: a real GPU run (none was "
              "available), Aeron's own overheads and the relay topology of DL4J's mesh.\n")
     # measurements recorded once by hand (accuracy runs, not throughput): appended as they are
-    import os
     static = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
     for name in sorted(os.listdir(static)) if os.path.isdir(static) else []:
         with open(os.path.join(static, name)) as fh:

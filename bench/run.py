@@ -42,7 +42,7 @@ def log(msg):
 
 
 def run(cmd, env=None, timeout=3600, check=True):
-    """Runs a command, streaming nothing; returns its stdout+stderr text."""
+    """Runs a command with this environment plus env's overrides (None removes a variable); returns its output."""
     e = dict(os.environ)
     e.update(env or {})
     for k, v in list(e.items()):
@@ -54,11 +54,6 @@ def run(cmd, env=None, timeout=3600, check=True):
         sys.stderr.write(p.stdout[-4000:])
         raise SystemExit(f"bench: {' '.join(cmd[:4])} ... failed with exit code {p.returncode}")
     return p.stdout
-
-
-def env_without(*names):
-    e = {k: v for k, v in os.environ.items() if k not in names}
-    return e
 
 
 def json_lines(text):
@@ -85,11 +80,8 @@ def convoy_json(args, env=None, timeout=3600):
 
 
 def blas_env(coretype):
-    """The environment with OPENBLAS_CORETYPE unset (None) or set to a value, for one child process."""
-    e = env_without("OPENBLAS_CORETYPE")
-    if coretype:
-        e["OPENBLAS_CORETYPE"] = coretype
-    return e
+    """Overrides for one child process: OPENBLAS_CORETYPE removed (None) or set to a value."""
+    return {"OPENBLAS_CORETYPE": coretype}
 
 
 # ---------------------------------------------------------------------------------------------------- sections
@@ -190,6 +182,12 @@ class Cluster:
                                   "--conf", "spark.ui.enabled=false", jar, "train"] + args
         return run(cmd, timeout=timeout)
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
     def close(self):
         try:
             os.killpg(self.p.pid, signal.SIGTERM)
@@ -266,8 +264,7 @@ def section_spark(q):
             out = convoy(["train"] + train_args(model, width, data, f"bench-{model}-local-{sync}", epochs,
                                                  common + [f"train.sync={sync}", "spark.master=local[2]"]))
             spark_row("local[2]", sync, model, width, n, epochs, rows, out)
-    cluster = Cluster(2)
-    try:
+    with Cluster(2) as cluster:
         for model, width in models:
             n = records_for(model, q)
             epochs = epochs_for(model, q)
@@ -277,8 +274,6 @@ def section_spark(q):
                 out = cluster.train(train_args(model, width, data, f"bench-{model}-cluster-{sync}", epochs,
                                                common + [f"train.sync={sync}"]))
                 spark_row("cluster", sync, model, width, n, epochs, rows, out)
-    finally:
-        cluster.close()
     return rows
 
 
@@ -287,8 +282,7 @@ def section_levers(q):
     rows = []
     n = 256 if q else 2560
     data = make_data(n, 256)
-    cluster = Cluster(2)
-    try:
+    with Cluster(2) as cluster:
         for sync in ("averaging", "sharing"):
             for label, conf in (("OMP_NUM_THREADS unset (ND4J: one thread per machine core)",
                                  [f"spark.executorEnv.OMP_NUM_THREADS={os.cpu_count()}"]),
@@ -297,11 +291,9 @@ def section_levers(q):
                 out = cluster.train(train_args("resnet20", 1.0, data, f"bench-lever-{sync}", 2 if q else 3,
                                                ["train.workers=2", f"train.batch-size-per-worker={8 if q else 64}",
                                                 f"train.sync={sync}"]), spark_conf=conf)
-                spark_row("cluster", sync, "resnet20", 1.0, n, 3, rows, out)
+                spark_row("cluster", sync, "resnet20", 1.0, n, 2 if q else 3, rows, out)
                 rows[-1]["lever"] = "omp"
                 rows[-1]["setting"] = label
-    finally:
-        cluster.close()
     return rows
 
 
@@ -327,8 +319,7 @@ def section_memory(q):
     rows = []
     epochs = 3 if q else 20
     data = make_data(256 if q else 1024, 256)
-    cluster = Cluster(2)
-    try:
+    with Cluster(2) as cluster:
         for sync in ("averaging", "sharing"):
             log(f"memory: cluster {sync}, {epochs} epochs of ResNet-20")
             out = cluster.train(train_args("resnet20", 1.0, data, f"bench-memory-{sync}", epochs,
@@ -338,8 +329,6 @@ def section_memory(q):
                 rows.append({"sync": sync, "epoch": m["epoch"], "rss_mb": m.get("executor_rss_mb"),
                              "heap_after_gc_mb": m.get("executor_heap_after_gc_mb"),
                              "native_mb": m.get("executor_native_mb"), "executors": m.get("executors_sampled")})
-    finally:
-        cluster.close()
     return rows
 
 
@@ -348,8 +337,7 @@ def section_scaling(q):
     rows = []
     base = 256 if q else 1280
     for executors in (1, 2):
-        cluster = Cluster(executors)
-        try:
+        with Cluster(executors) as cluster:
             for mult in (1, 2, 4):
                 n = base * mult
                 data = make_data(n, 256)
@@ -361,8 +349,6 @@ def section_scaling(q):
                 m = metrics_of(out)
                 rows.append({"executors": executors, "records": n, "epoch_seconds": m[-1]["epoch_seconds"],
                              "img_s": m[-1]["images_per_second"]})
-        finally:
-            cluster.close()
     return rows
 
 

@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ModelsCommandTest {
-    private static String run(int expectedExit, String... args) {
+    /** Runs the CLI in this JVM and returns what it printed (other CLI tests use it too). */
+    static String run(int expectedExit, String... args) {
         PrintStream saved = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
