@@ -90,6 +90,8 @@ final class BenchTrainCommand implements Callable<Integer> {
             OpProfiler.getInstance().reset();
         }
         double[] rates = new double[windows];
+        long cpu0 = processCpuNanos();
+        long wall0 = System.nanoTime();
         for (int w = 0; w < windows; w++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < windowBatches; i++) {
@@ -97,6 +99,10 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             rates[w] = (double) batch * windowBatches / ((System.nanoTime() - t0) / 1e9);
         }
+        // images per CPU-second of this process: less disturbed than img/s when other work shares the cores
+        double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+        double perCpuSecond = cpuSeconds > 0 ? (double) batch * windowBatches * windows / cpuSeconds : Double.NaN;
+        double cores = cpuSeconds / ((System.nanoTime() - wall0) / 1e9);
         if (profile) {
             OpProfiler.getInstance().printOutDashboard();
             Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().build());
@@ -114,12 +120,23 @@ final class BenchTrainCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "{\"framework\":\"dl4j\",\"model\":\"%s\",\"width\":%s,\"input\":\"%s\","
                             + "\"params\":%d,\"multiply_adds\":%d,\"batch\":%d,\"omp_num_threads\":\"%s\",\"openblas_coretype\":\"%s\","
-                            + "\"median_img_s\":%.2f,\"min_img_s\":%.2f,\"max_img_s\":%.2f,\"windows\":[%s]}%n",
-                    model, width, input, params, multiplyAdds, batch, omp, blas, median, sorted[0], sorted[windows - 1], w);
+                            + "\"median_img_s\":%.2f,\"min_img_s\":%.2f,\"max_img_s\":%.2f,\"windows\":[%s],"
+                            + "\"img_per_cpu_s\":%.2f,\"cores_used\":%.2f}%n",
+                    model, width, input, params, multiplyAdds, batch, omp, blas, median, sorted[0], sorted[windows - 1], w,
+                    perCpuSecond, cores);
             return 0;
         }
-        System.out.printf("%s %s batch %d: median %.1f img/s over %d windows of %d minibatches (min %.1f, max %.1f)%n",
-                model, shape, batch, median, windows, windowBatches, sorted[0], sorted[windows - 1]);
+        System.out.printf("%s %s batch %d: median %.1f img/s over %d windows of %d minibatches (min %.1f, max %.1f); "
+                        + "%.1f img per CPU-second, %.2f cores busy%n",
+                model, shape, batch, median, windows, windowBatches, sorted[0], sorted[windows - 1], perCpuSecond, cores);
+        return 0;
+    }
+
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
         return 0;
     }
 }

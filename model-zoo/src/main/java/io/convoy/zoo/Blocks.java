@@ -1,5 +1,9 @@
 package io.convoy.zoo;
 
+import io.convoy.zoo.fast.AddReluVertex;
+import io.convoy.zoo.fast.FastBatchNorm;
+import io.convoy.zoo.fast.FastPath;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -30,9 +34,13 @@ public final class Blocks {
      * A graph with the request's seed, optimiser, weight decay and He initialisation, and its input
      * declared. Its data type is ND4J's default floating-point type (float unless a gradient check
      * switched the default to double).
+     *
+     * <p>Cache mode DEVICE: with DL4J's default (NONE) every convolution recomputes its forward pass in
+     * backward; DL4J reads the mode from the graph configuration, not from {@code net.setCacheMode}.
      */
     public static GraphBuilder graph(ModelRequest request) {
         return new NeuralNetConfiguration.Builder()
+                .cacheMode(FastPath.cacheMode() ? CacheMode.DEVICE : CacheMode.NONE)
                 .dataType(org.nd4j.linalg.factory.Nd4j.defaultFloatingPointType())
                 .seed(request.seed())
                 .updater(request.updater())
@@ -55,9 +63,23 @@ public final class Blocks {
         return name;
     }
 
+    /** BatchNorm (Convoy's fused layer unless {@link FastPath#BATCHNORM} is off; DL4J's defaults either way). */
     public static String bn(GraphBuilder g, String name, String in) {
-        g.addLayer(name, new BatchNormalization.Builder().build(), in);
+        g.addLayer(name, FastPath.batchNorm() ? FastBatchNorm.create(false) : new BatchNormalization.Builder().build(), in);
         return name;
+    }
+
+    /**
+     * BatchNorm then ReLU, named prefix.bn and prefix.relu; one fused layer named prefix.bn when
+     * {@link FastPath#FUSE_RELU} is on (the same computation, one pass forward and two backward).
+     */
+    public static String bnRelu(GraphBuilder g, String prefix, String in) {
+        String bnName = VertexNames.name(prefix, "bn");
+        if (FastPath.fuseRelu()) {
+            g.addLayer(bnName, FastBatchNorm.create(true), in);
+            return bnName;
+        }
+        return relu(g, VertexNames.name(prefix, "relu"), bn(g, bnName, in));
     }
 
     public static String relu(GraphBuilder g, String name, String in) {
@@ -72,18 +94,30 @@ public final class Blocks {
 
     /** conv -> BN -> ReLU. */
     public static String convBnRelu(GraphBuilder g, String prefix, String in, int channels, int kernel, int stride) {
-        return relu(g, VertexNames.name(prefix, "relu"), convBn(g, prefix, in, channels, kernel, stride));
+        return bnRelu(g, prefix, conv(g, VertexNames.name(prefix, "conv"), in, channels, kernel, stride));
     }
 
     /** BN -> ReLU -> conv (pre-activation order, He et al. 2016b). */
     public static String bnReluConv(GraphBuilder g, String prefix, String in, int channels, int kernel, int stride) {
-        String r = relu(g, VertexNames.name(prefix, "relu"), bn(g, VertexNames.name(prefix, "bn"), in));
-        return conv(g, VertexNames.name(prefix, "conv"), r, channels, kernel, stride);
+        return conv(g, VertexNames.name(prefix, "conv"), bnRelu(g, prefix, in), channels, kernel, stride);
     }
 
     public static String add(GraphBuilder g, String name, String a, String b) {
         g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), a, b);
         return name;
+    }
+
+    /**
+     * relu(a + b), the end of a post-activation residual unit: vertices prefix.add and prefix.relu, or one
+     * fused vertex prefix.add when {@link FastPath#ADD_RELU} is on.
+     */
+    public static String addRelu(GraphBuilder g, String prefix, String a, String b) {
+        String addName = VertexNames.name(prefix, "add");
+        if (FastPath.addRelu()) {
+            g.addVertex(addName, new AddReluVertex(), a, b);
+            return addName;
+        }
+        return relu(g, VertexNames.name(prefix, "relu"), add(g, addName, a, b));
     }
 
     /** Concatenation along channels. */

@@ -58,6 +58,24 @@ class ComposedGradientCheckTest {
         assertTrue(GradientChecks.passes(net, x, GradientChecks.labels(2, 3)), name + " at width " + width);
     }
 
+    /** The same constructs from DL4J's own layers and vertices (every fast-path switch off), as before. */
+    @ParameterizedTest(name = "{0} at width {1}, DL4J layers")
+    @CsvSource({"resnet8, 0.0625", "resnet8, 0.08", "wrn_10_1_dropout, 0.0625"})
+    void gradientsAreRightWithDl4jsOwnLayers(String name, double width) {
+        String[] switches = {io.convoy.zoo.fast.FastPath.BATCHNORM, io.convoy.zoo.fast.FastPath.ADD_RELU,
+                io.convoy.zoo.fast.FastPath.ZERO_PAD_SHORTCUT, io.convoy.zoo.fast.FastPath.CACHE_MODE};
+        for (String s : switches) {
+            System.setProperty(s, "false");
+        }
+        try {
+            gradientsAreRightThroughTheComposedConstructs(name, width);
+        } finally {
+            for (String s : switches) {
+                System.clearProperty(s);
+            }
+        }
+    }
+
     /**
      * Gating with the gate bias b_g as a parameter: at b_g = 0 the gates sit at sigmoid(0) = 1/2, where the
      * gradient through 1 - g(x) and g(x) is largest, so errors in the gating path cannot hide below the

@@ -1,5 +1,6 @@
 package io.convoy.zoo.densenet;
 
+import static io.convoy.zoo.Blocks.bnRelu;
 import static io.convoy.zoo.Blocks.bn;
 import static io.convoy.zoo.Blocks.bnReluConv;
 import static io.convoy.zoo.Blocks.concat;
@@ -99,7 +100,7 @@ public final class DenseNet {
                 x = pool(g, name(t, "avgpool"), x, PoolingType.AVG, 2, 2);
             }
         }
-        x = relu(g, name("final", "relu"), bn(g, name("final", "bn"), x));
+        x = bnRelu(g, "final", x);
         Blocks.classifier(g, x, request.numClasses());
         return g.build();
     }

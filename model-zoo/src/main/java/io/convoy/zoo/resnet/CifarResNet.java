@@ -1,5 +1,6 @@
 package io.convoy.zoo.resnet;
 
+import static io.convoy.zoo.Blocks.addRelu;
 import static io.convoy.zoo.Blocks.add;
 import static io.convoy.zoo.Blocks.convBn;
 import static io.convoy.zoo.Blocks.convBnRelu;
@@ -112,7 +113,7 @@ public final class CifarResNet {
             return relu(g, name(prefix, "relu"), branch);
         }
         String sc = shortcut(g, prefix, in, inChannels, outChannels, stride);
-        return relu(g, name(prefix, "relu"), add(g, name(prefix, "add"), branch, sc));
+        return addRelu(g, prefix, branch, sc);
     }
 
     private String shortcut(GraphBuilder g, String prefix, String in, int inChannels, int outChannels, int stride) {

@@ -4,6 +4,8 @@ import static io.convoy.zoo.Blocks.concat;
 import static io.convoy.zoo.Blocks.pool;
 import static io.convoy.zoo.VertexNames.name;
 
+import io.convoy.zoo.fast.FastPath;
+import io.convoy.zoo.fast.ZeroPadShortcutVertex;
 import io.convoy.zoo.vertex.ChannelSubsetVertex;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,14 @@ final class CifarResNetShortcuts {
      * last cut to size).
      */
     static String zeroPad(GraphBuilder g, String prefix, String in, int inChannels, int outChannels, int stride) {
+        if (outChannels < inChannels) {
+            throw new IllegalStateException("option A shortcut cannot narrow " + inChannels + " -> " + outChannels + " channels");
+        }
+        if (FastPath.zeroPadShortcut() && (stride != 1 || outChannels != inChannels)) {
+            String pad = name(prefix, "shortcut", "pad");
+            g.addVertex(pad, new ZeroPadShortcutVertex(stride, outChannels), in);
+            return pad;
+        }
         String sub = in;
         if (stride != 1) {
             // a 1x1 max pool with stride 2 keeps every other pixel, like x[:, :, ::2, ::2]

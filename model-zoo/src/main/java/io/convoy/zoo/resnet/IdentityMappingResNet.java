@@ -1,5 +1,6 @@
 package io.convoy.zoo.resnet;
 
+import static io.convoy.zoo.Blocks.bnRelu;
 import static io.convoy.zoo.Blocks.add;
 import static io.convoy.zoo.Blocks.bn;
 import static io.convoy.zoo.Blocks.conv;
@@ -103,7 +104,7 @@ public final class IdentityMappingResNet {
             }
         }
         if (preact) {
-            x = relu(g, name("final", "relu"), bn(g, name("final", "bn"), x));
+            x = bnRelu(g, "final", x);
         }
         Blocks.classifier(g, x, request.numClasses());
         return g.build();
@@ -124,7 +125,7 @@ public final class IdentityMappingResNet {
                 : add(g, name(p, "add"), f, CifarResNetShortcuts.zeroPad(g, p, in, inChannels, out, stride));
         return switch (order) {
             case ORIGINAL -> relu(g, name(p, "relu"), sum);
-            case BN_AFTER_ADDITION -> relu(g, name(p, "relu"), bn(g, name(p, "bn"), sum));
+            case BN_AFTER_ADDITION -> bnRelu(g, p, sum);
             default -> sum;
         };
     }

@@ -1,5 +1,6 @@
 package io.convoy.zoo.resnet;
 
+import static io.convoy.zoo.Blocks.addRelu;
 import static io.convoy.zoo.Blocks.add;
 import static io.convoy.zoo.Blocks.convBn;
 import static io.convoy.zoo.Blocks.convBnRelu;
@@ -63,7 +64,7 @@ public final class ImageNetResNet {
                 }
                 String shortcut = (stride != 1 || channels != out)
                         ? convBn(g, name(prefix, "shortcut"), x, out, 1, stride) : x;
-                x = relu(g, name(prefix, "relu"), add(g, name(prefix, "add"), branch, shortcut));
+                x = addRelu(g, prefix, branch, shortcut);
                 channels = out;
             }
         }

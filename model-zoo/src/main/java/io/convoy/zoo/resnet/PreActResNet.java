@@ -1,5 +1,6 @@
 package io.convoy.zoo.resnet;
 
+import static io.convoy.zoo.Blocks.bnRelu;
 import static io.convoy.zoo.Blocks.add;
 import static io.convoy.zoo.Blocks.bn;
 import static io.convoy.zoo.Blocks.bnReluConv;
@@ -68,7 +69,7 @@ public final class PreActResNet {
                 channels = out;
             }
         }
-        x = relu(g, name("final", "relu"), bn(g, name("final", "bn"), x));
+        x = bnRelu(g, "final", x);
         Blocks.classifier(g, x, request.numClasses());
         return g.build();
     }
@@ -76,7 +77,7 @@ public final class PreActResNet {
     private String unit(GraphBuilder g, String prefix, String in, int inChannels, int width, int out, int stride) {
         boolean project = stride != 1 || inChannels != out;
         // the pre-activation of the input, shared by the branch and a projection shortcut
-        String pre = relu(g, name(prefix, "1", "relu"), bn(g, name(prefix, "1", "bn"), in));
+        String pre = bnRelu(g, name(prefix, "1"), in);
         String branch;
         if (bottleneck) {
             branch = conv(g, name(prefix, "1", "conv"), pre, width, 1, 1);

@@ -1,5 +1,6 @@
 package io.convoy.zoo.resnet;
 
+import static io.convoy.zoo.Blocks.bnRelu;
 import static io.convoy.zoo.Blocks.add;
 import static io.convoy.zoo.Blocks.bn;
 import static io.convoy.zoo.Blocks.conv;
@@ -57,15 +58,15 @@ public final class WideResNet {
                 channels = widths[s];
             }
         }
-        x = relu(g, name("final", "relu"), bn(g, name("final", "bn"), x));
+        x = bnRelu(g, "final", x);
         Blocks.classifier(g, x, request.numClasses());
         return g.build();
     }
 
     private String wideBlock(GraphBuilder g, String prefix, String in, int inChannels, int out, int stride) {
-        String pre = relu(g, name(prefix, "1", "relu"), bn(g, name(prefix, "1", "bn"), in));
+        String pre = bnRelu(g, name(prefix, "1"), in);
         String branch = conv(g, name(prefix, "1", "conv"), pre, out, 3, stride);
-        branch = relu(g, name(prefix, "2", "relu"), bn(g, name(prefix, "2", "bn"), branch));
+        branch = bnRelu(g, name(prefix, "2"), branch);
         if (dropout > 0) {
             branch = Blocks.dropout(g, name(prefix, "dropout"), branch, dropout);
         }

@@ -1,0 +1,82 @@
+package io.convoy.zoo.fast;
+
+import java.util.Collection;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's {@link BatchNormalization} configuration (same parameters: gamma, beta, running mean and
+ * running variance or log10 std; same decay, epsilon and distributed-safe running-statistics update)
+ * computed by {@link FastBatchNormLayer}'s fused loops, optionally followed by a ReLU in the same pass
+ * ({@code relu}), which saves a separate activation layer, its copy and its backward pass.
+ *
+ * <p>Because it is a {@code BatchNormalization}, everything that looks for BatchNorm layers (precise
+ * BatchNorm, parameter counts, gradient-check exclusions) finds it. It serialises with the model by
+ * class name, as DL4J stores every layer configuration.
+ */
+public class FastBatchNorm extends BatchNormalization {
+    private boolean relu;
+
+    /** Defaults of DL4J's builder (decay 0.9, epsilon 1e-5, log10-std running statistics), no ReLU. */
+    public FastBatchNorm() {
+        super();
+    }
+
+    public static FastBatchNorm create(boolean relu) {
+        FastBatchNorm bn = new FastBatchNorm();
+        bn.setRelu(relu);
+        return bn;
+    }
+
+    public boolean isRelu() {
+        return relu;
+    }
+
+    public void setRelu(boolean relu) {
+        this.relu = relu;
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        if (getNOut() <= 0) {
+            throw new IllegalStateException("FastBatchNorm " + getLayerName() + ": nOut not set");
+        }
+        if (isLockGammaBeta()) {
+            throw new IllegalStateException("FastBatchNorm " + getLayerName() + ": lockGammaBeta is not supported");
+        }
+        FastBatchNormLayer ret = new FastBatchNormLayer(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public FastBatchNorm clone() {
+        return (FastBatchNorm) super.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FastBatchNorm other && other.relu == relu && super.equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+        return super.hashCode() * 31 + Boolean.hashCode(relu);
+    }
+
+    @Override
+    public String toString() {
+        return "FastBatchNorm(relu=" + relu + ", " + super.toString() + ")";
+    }
+}
