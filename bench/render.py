@@ -149,6 +149,27 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
         L.append(table(["sync", "before", "img/s", "after", "img/s", "speed-up"], lrows))
         L.append("")
 
+    fp = res.get("fastpath", [])
+    if fp:
+        L.append("### The fast path (issue 20): each lever, one sitting\n")
+        L.append("`convoy bench-train` (single JVM, batch 128, every core) with Convoy's training-speed levers switched on "
+                 "one after another (`-Dconvoy.fast.*` switches, all on by default), PyTorch's same net in the same "
+                 "sitting. img/s (median window), images per CPU-second of the process, and the ratio to PyTorch's img/s. "
+                 "DenseNet-BC and FractalNet: all off / all on only (they have no add+ReLU or option-A shortcut).\n")
+        frows = []
+        for model, width in [(r["model"], r.get("width", 1.0)) for r in fp if r.get("lever") == "PyTorch"]:
+            torch_r = one(fp, model=model, lever="PyTorch")
+            base = None
+            for r in [x for x in fp if x["model"] == model and x.get("framework") == "dl4j"]:
+                base = base or r["median_img_s"]
+                frows.append([model_label(model, width), r["lever"], fmt(r["median_img_s"]),
+                              fmt(r.get("img_per_cpu_s")), f"{r['median_img_s'] / base:.2f}×",
+                              f"{ratio(r['median_img_s'], torch_r['median_img_s']):.2f}" if torch_r else "–"])
+            if torch_r:
+                frows.append([model_label(model, width), "PyTorch 1.13", fmt(torch_r["median_img_s"]), "–", "–", "1.00"])
+        L.append(table(["model", "levers", "img/s", "img per CPU-s", "vs before", "÷ PyTorch"], frows))
+        L.append("")
+
     # ------------------------------------------------------------------ 2. peak
     L.append("## 2. Peak arithmetic rate and fraction of peak\n")
     prow = []

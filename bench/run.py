@@ -29,7 +29,7 @@ CONVOY = os.path.join(ROOT, "convoy")
 JAR = os.path.join(ROOT, "jobs", "target", "convoy.jar")
 RESULTS = os.path.join(ROOT, "bench", "results", "results.json")
 TORCH_PY = "/usr/bin/python3"  # Debian's python3-torch lives in the system interpreter
-SECTIONS = ["machine", "peak", "fit", "spark", "levers", "percore", "memory", "scaling"]
+SECTIONS = ["machine", "peak", "fastpath", "fit", "spark", "levers", "percore", "memory", "scaling"]
 
 # the issue's four models; FractalNet at a quarter of its width (38.6M parameters at full width)
 MODELS = [("resnet20", 1.0), ("resnet56", 1.0), ("densenet_bc_100_12", 1.0), ("fractalnet_20", 0.25)]
@@ -136,6 +136,42 @@ def section_fit(q):
         log(f"fit: PyTorch {model}")
         t = run([TORCH_PY, "bench/torch_bench.py", "--json", "--threads", str(os.cpu_count())] + fit_args(model, width, q))
         rows += json_lines(t)
+    return rows
+
+
+# Convoy's training-speed levers (model-zoo io.convoy.zoo.fast.FastPath), switched on one after another
+FAST_SWITCHES = ["convoy.fast.cache-mode", "convoy.fast.batchnorm", "convoy.fast.fuse-relu", "convoy.fast.add-relu",
+                 "convoy.fast.zero-pad-shortcut"]
+FAST_STEPS = [("DL4J's layers (before)", 0), ("+ cache mode DEVICE", 1), ("+ FastBatchNorm", 2),
+              ("+ BatchNorm+ReLU fused", 3), ("+ add+ReLU vertex", 4), ("+ one-pass option-A shortcut (default)", 5)]
+
+
+def fast_env(on):
+    """CONVOY_JAVA_OPTS switching the first `on` levers on and the rest off."""
+    opts = " ".join(f"-D{k}={'true' if i < on else 'false'}" for i, k in enumerate(FAST_SWITCHES))
+    return {"CONVOY_JAVA_OPTS": opts}
+
+
+def section_fastpath(q):
+    """bench-train with the levers added one at a time (ResNets) or all off / all on, PyTorch in the same sitting."""
+    rows = []
+    for model, width in (MODELS[:1] if q else MODELS):
+        steps = FAST_STEPS if model.startswith("resnet") else [FAST_STEPS[0], FAST_STEPS[-1]]
+        slow = model.startswith("densenet")
+        args = fit_args(model, width, q)
+        if slow and not q:
+            args = ["--model", model, "--width-multiplier", str(width), "--batch", str(BATCH),
+                    "--warmup", "1", "--windows", "3", "--window-batches", "1"]
+        for label, on in steps:
+            log(f"fastpath: {model} {label}")
+            r = convoy_json(["bench-train", "--json"] + args, env=fast_env(on))
+            r.update({"lever": label, "levers_on": on})
+            rows.append(r)
+        log(f"fastpath: PyTorch {model}")
+        t = run([TORCH_PY, "bench/torch_bench.py", "--json", "--threads", str(os.cpu_count())] + args)
+        for r in json_lines(t):
+            r["lever"] = "PyTorch"
+            rows.append(r)
     return rows
 
 
