@@ -122,6 +122,21 @@ class FastPathZooTest {
     }
 
     @Test
+    void aModelSavedBeforeTheFastPathStillLoadsAndPredictsTheSame(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // checkpoints written before the fast path hold DL4J's layers in their configuration: they load as they were
+        ComputationGraph old = build("resnet8", 0.25, false);
+        old.fit(data(5));
+        java.io.File zip = dir.resolve("epoch-0001.zip").toFile();
+        org.deeplearning4j.util.ModelSerializer.writeModel(old, zip, true);
+        ComputationGraph loaded = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(zip, true);
+        assertTrue(java.util.Arrays.stream(loaded.getLayers()).noneMatch(l -> l instanceof FastBatchNormLayer));
+        INDArray x = data(6).getFeatures(0);
+        assertClose("restored output", old.output(false, x)[0], loaded.output(false, x)[0]);
+        loaded.fit(data(7)); // and it trains on (resume), with its own layers
+    }
+
+    @Test
     void theCacheModeSurvivesJson() {
         ComputationGraphConfiguration conf = build("resnet8", 0.25, true).getConfiguration();
         assertEquals(CacheMode.DEVICE, ComputationGraphConfiguration.fromJson(conf.toJson()).getCacheMode());
