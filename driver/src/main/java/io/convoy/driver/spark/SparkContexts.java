@@ -2,6 +2,7 @@ package io.convoy.driver.spark;
 
 import io.convoy.driver.config.RunConfig.SparkSettings;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -86,6 +87,27 @@ public final class SparkContexts {
      * averaging: 29–48 img/s without the setting, 182 with it (sharing 57 and 114; BENCHMARKS.md). Local mode is one JVM
      * whose environment is fixed before Spark starts, so it is left alone.
      */
+    /**
+     * The driver's Hadoop configuration, as Spark builds its own: Hadoop's defaults, then every {@code spark.hadoop.*}
+     * setting without its prefix, from system properties (spark-submit's {@code --conf}) and then the run's
+     * {@code spark.conf}. So the driver reads data and writes the run directory with the credentials the executors
+     * get, and {@code spark.hadoop.hadoop.security.credential.provider.path} reaches
+     * {@link Configuration#getPassword}, through which Hadoop's file systems (s3a, abfs, ...) look secrets up.
+     */
+    public static Configuration hadoopConf(Map<String, String> sparkConf) {
+        SparkConf conf = new SparkConf(true);
+        sparkConf.forEach(conf::set);
+        Configuration hadoop = new Configuration();
+        for (scala.Tuple2<String, String> kv : conf.getAll()) {
+            if (kv._1().startsWith(HADOOP_PREFIX)) {
+                hadoop.set(kv._1().substring(HADOOP_PREFIX.length()), kv._2(), "spark.conf " + kv._1());
+            }
+        }
+        return hadoop;
+    }
+
+    private static final String HADOOP_PREFIX = "spark.hadoop.";
+
     static void applyExecutorDefaults(SparkConf conf) {
         String userOptions = conf.get(EXECUTOR_OPTIONS_KEY, "");
         conf.set(EXECUTOR_OPTIONS_KEY, userOptions.startsWith(EXECUTOR_JAVA_OPTIONS) ? userOptions
