@@ -1,6 +1,9 @@
 package io.convoy.driver.spark;
 
 import io.convoy.driver.config.RunConfig.SparkSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -75,7 +78,57 @@ public final class SparkContexts {
         // after them, so a user's setting adds to ours instead of silently dropping the Java 17 and Aeron flags
         // (without which executors fail to start DL4J's gradient sharing).
         log.info("starting Spark: master={}, app={}", master, conf.get("spark.app.name"));
-        return new JavaSparkContext(conf);
+        if (master.startsWith(STANDALONE)) {
+            if (conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")) {
+                throw new ClusterConnectionException("spark.authenticate = true on " + master + " needs the cluster's "
+                        + "spark.authenticate.secret (spark-submit --conf, or --properties-file with a file only you "
+                        + "can read)");
+            }
+            checkReachable(master);
+        }
+        JavaSparkContext sc = new JavaSparkContext(conf);
+        if (master.startsWith(STANDALONE) && !sc.sc().applicationId().startsWith("app-")) {
+            // Spark's StandaloneAppClient gave up (3 attempts of 20 s, "All masters are unresponsive") and stops the
+            // context in another thread: the caller would only see "Cannot call methods on a stopped SparkContext".
+            sc.close();
+            throw new ClusterConnectionException(notRegistered(master, conf));
+        }
+        return sc;
+    }
+
+    private static final String STANDALONE = "spark://";
+
+    /** Fails at once, naming the address, when nothing listens where a standalone master should be. */
+    private static void checkReachable(String master) {
+        String address = master.substring(STANDALONE.length());
+        int colon = address.lastIndexOf(':');
+        if (address.contains(",") || colon < 0) {
+            return; // several masters (ZooKeeper recovery): Spark tries each
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+                    10_000);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ClusterConnectionException("spark.master = " + master + ": cannot connect (" + e.getMessage()
+                    + "); is the Spark master running there?");
+        }
+    }
+
+    /** Why a standalone master that accepts connections did not register the application, as far as we can tell. */
+    static String notRegistered(String master, SparkConf conf) {
+        boolean auth = conf.getBoolean("spark.authenticate", false);
+        String cause = auth
+                ? (conf.contains("spark.authenticate.secret")
+                        ? "this driver authenticates (spark.authenticate=true) with a spark.authenticate.secret that the "
+                        + "master did not accept: check that it is the cluster's secret"
+                        : "this driver has spark.authenticate=true but no spark.authenticate.secret")
+                : "this driver does not authenticate (spark.authenticate is off): if the cluster runs with "
+                + "spark.authenticate=true, give the driver spark.authenticate=true and the cluster's "
+                + "spark.authenticate.secret";
+        return "the Spark master " + master + " accepts connections but did not register this application (Spark gave "
+                + "up after 3 attempts of 20 s: \"All masters are unresponsive\"); " + cause + " (spark-submit --conf, or "
+                + "--properties-file with a file only you can read), and the same spark.network.crypto.enabled as the "
+                + "cluster. The master's log names the refused connection.";
     }
 
     /**
