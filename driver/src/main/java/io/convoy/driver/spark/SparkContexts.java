@@ -49,6 +49,8 @@ public final class SparkContexts {
             "-D" + SparkContexts.TIME_SOURCE_PROPERTY + "=" + SparkContexts.SYSTEM_CLOCK);
 
     private static final String EXECUTOR_OPTIONS_KEY = "spark.executor.extraJavaOptions";
+    private static final String STANDALONE = "spark://";
+    private static final String HADOOP_PREFIX = "spark.hadoop.";
     static final String OMP_THREADS_KEY = "spark.executorEnv.OMP_NUM_THREADS";
 
     private SparkContexts() {
@@ -96,8 +98,6 @@ public final class SparkContexts {
         return sc;
     }
 
-    private static final String STANDALONE = "spark://";
-
     /** Fails at once, naming the address, when nothing listens where a standalone master should be. */
     private static void checkReachable(String master) {
         String address = master.substring(STANDALONE.length());
@@ -132,15 +132,6 @@ public final class SparkContexts {
     }
 
     /**
-     * What every executor JVM gets unless the user set it: Convoy's JVM flags first (a user's
-     * {@code spark.executor.extraJavaOptions} is appended, not substituted, since without the Java 17 and Aeron flags
-     * executors cannot start gradient sharing), and, on a cluster, {@value #OMP_THREADS_KEY} = {@code spark.task.cpus}.
-     * ND4J's native code otherwise starts one OpenMP thread per core of the machine in every task: executors sharing a
-     * machine oversubscribe its cores. Measured on two single-core executors of a 2-core machine, ResNet-20, parameter
-     * averaging: 29–48 img/s without the setting, 182 with it (sharing 57 and 114; BENCHMARKS.md). Local mode is one JVM
-     * whose environment is fixed before Spark starts, so it is left alone.
-     */
-    /**
      * The driver's Hadoop configuration, as Spark builds its own: Hadoop's defaults, then every {@code spark.hadoop.*}
      * setting without its prefix, from system properties (spark-submit's {@code --conf}) and then the run's
      * {@code spark.conf}. So the driver reads data and writes the run directory with the credentials the executors
@@ -159,8 +150,15 @@ public final class SparkContexts {
         return hadoop;
     }
 
-    private static final String HADOOP_PREFIX = "spark.hadoop.";
-
+    /**
+     * What every executor JVM gets unless the user set it: Convoy's JVM flags first (a user's
+     * {@code spark.executor.extraJavaOptions} is appended, not substituted, since without the Java 17 and Aeron flags
+     * executors cannot start gradient sharing), and, on a cluster, {@value #OMP_THREADS_KEY} = {@code spark.task.cpus}.
+     * ND4J's native code otherwise starts one OpenMP thread per core of the machine in every task: executors sharing a
+     * machine oversubscribe its cores. Measured on two single-core executors of a 2-core machine, ResNet-20, parameter
+     * averaging: 29–48 img/s without the setting, 182 with it (sharing 57 and 114; BENCHMARKS.md). Local mode is one JVM
+     * whose environment is fixed before Spark starts, so it is left alone.
+     */
     static void applyExecutorDefaults(SparkConf conf) {
         String userOptions = conf.get(EXECUTOR_OPTIONS_KEY, "");
         conf.set(EXECUTOR_OPTIONS_KEY, userOptions.startsWith(EXECUTOR_JAVA_OPTIONS) ? userOptions
