@@ -2,9 +2,11 @@ package io.convoy.jobs;
 
 import io.convoy.driver.checkpoint.RunStoreException;
 import io.convoy.driver.config.ConfigValidationException;
+import io.convoy.driver.config.Redaction;
 import io.convoy.worker.data.InvalidDataException;
 import io.convoy.zoo.UnknownModelException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,12 +47,15 @@ public final class ConvoyCli implements Runnable {
         PrintWriter err = cmd.getErr();
         Throwable cause = rootOfKnown(e);
         if (cause != null) {
-            err.println("convoy " + cmd.getCommandName() + ": " + cause.getMessage());
+            err.println("convoy " + cmd.getCommandName() + ": " + Redaction.scrub(cause.getMessage()));
             err.flush();
             return EXIT_USAGE;
         }
-        err.println("convoy " + cmd.getCommandName() + ": run failed: " + e);
-        e.printStackTrace(err);
+        // a secret of the configuration never reaches the terminal, also inside a library's message
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        err.println("convoy " + cmd.getCommandName() + ": run failed: " + Redaction.scrub(e.toString()));
+        err.print(Redaction.scrub(trace.toString()));
         err.flush();
         return EXIT_FAILED;
     }

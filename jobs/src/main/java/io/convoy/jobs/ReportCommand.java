@@ -2,9 +2,10 @@ package io.convoy.jobs;
 
 import io.convoy.driver.report.RunData;
 import io.convoy.driver.report.RunReports;
+import io.convoy.driver.spark.SparkContexts;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,14 +32,14 @@ final class ReportCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --run DIR and --runs DIR");
         }
         if (run != null) {
-            RunReports.Written w = RunReports.writeRun(run, new Configuration());
+            RunReports.Written w = RunReports.writeRun(run, SparkContexts.hadoopConf(Map.of()));
             RunData d = w.runs().get(0);
             System.out.printf(Locale.ROOT, "%s: %s%s, %d evaluated checkpoint result(s) -> %s, %s%n", d.id(),
                     d.model(), d.best().map(b -> String.format(Locale.ROOT, ", best top-1 error %.2f%% top-5 error %.2f%% (epoch %d)",
                             100 * b.top1Error(), 100 * b.top5Error(), b.epoch())).orElse(", no evaluated epoch"),
                     d.evaluations().size(), w.html(), w.markdown());
         } else {
-            RunReports.Written w = RunReports.writeComparison(runs, new Configuration());
+            RunReports.Written w = RunReports.writeComparison(runs, SparkContexts.hadoopConf(Map.of()));
             System.out.printf(Locale.ROOT, "%d runs compared -> %s, %s%n", w.runs().size(), w.html(), w.markdown());
         }
         return 0;

@@ -1,5 +1,6 @@
 package io.convoy.jobs;
 
+import io.convoy.driver.spark.SparkContexts;
 import io.convoy.driver.sweep.Budget;
 import io.convoy.driver.sweep.SweepFile;
 import io.convoy.driver.sweep.SweepPlan;
@@ -10,8 +11,8 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -68,7 +69,8 @@ final class SweepCommand implements Callable<Integer> {
             }
             return allValid ? 0 : ConvoyCli.EXIT_USAGE;
         }
-        SweepRunner.Outcome outcome = new SweepRunner(plan, new Configuration()).run();
+        SweepRunner.Outcome outcome = new SweepRunner(plan, SparkContexts.hadoopConf(
+                plan.firstValid().map(t -> t.config().spark().conf()).orElse(Map.of()))).run();
         System.out.printf("sweep %s: %s%n", spec.name(), plan.dir());
         for (TrialResult r : outcome.results()) {
             System.out.printf("  %-28s %-8s %s%n", r.trial(), r.status().name().toLowerCase(Locale.ROOT),

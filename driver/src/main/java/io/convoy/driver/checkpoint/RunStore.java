@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -65,6 +68,13 @@ public final class RunStore {
     /** Created exclusively in a new run directory: whoever creates it owns the run id. */
     static final String CLAIM = ".convoy-run";
     private static final int MAX_ID_ATTEMPTS = 100;
+
+    /**
+     * What {@code ModelSerializer.writeModel(net, out, true)} writes. DL4J's reader would also read
+     * {@code preprocessor.bin} (and {@code normalizer.bin} elsewhere) with {@code ObjectInputStream}: refused.
+     */
+    static final Set<String> MODEL_ENTRIES = Set.of(ModelSerializer.CONFIGURATION_JSON, ModelSerializer.COEFFICIENTS_BIN,
+            ModelSerializer.UPDATER_BIN, ModelSerializer.NO_PARAMS_MARKER);
 
     private final FileSystem fs;
     private final Path dir;
@@ -400,15 +410,32 @@ public final class RunStore {
                         + ": " + length + " bytes, manifest says " + info.bytes());
             }
             MessageDigest sha = sha256();
+            List<String> entries = new ArrayList<>();
             try (InputStream in = fs.open(p)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    sha.update(buf, 0, n);
+                // one pass: the entry names as DL4J's reader (a ZipInputStream) will see them, and the digest of every byte
+                DigestInputStream digested = new DigestInputStream(new BufferedInputStream(in, 1 << 16), sha);
+                try {
+                    ZipInputStream zip = new ZipInputStream(digested);
+                    for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                        entries.add(e.getName());
+                    }
+                } catch (IOException | IllegalArgumentException notAZip) {
+                    entries.clear(); // DL4J reports what is wrong with it, after the checksum
                 }
+                digested.transferTo(OutputStream.nullOutputStream());
             }
             String actual = HexFormat.of().formatHex(sha.digest());
             if (!actual.equals(info.sha256())) {
                 throw new RunStoreException("checkpoint " + p + " is corrupt: SHA-256 " + actual + ", manifest says " + info.sha256());
+            }
+            for (String name : entries) {
+                if (!MODEL_ENTRIES.contains(name)) {
+                    // the checksum shows the file is what the manifest lists, not who wrote both: a writer of the run
+                    // directory could add preprocessor.bin or normalizer.bin, which DL4J reads with Java deserialization
+                    throw new RunStoreException("checkpoint " + p + " holds an entry '" + name + "' that Convoy never "
+                            + "writes (expected only " + MODEL_ENTRIES + "); not loading it: DL4J would deserialize "
+                            + "such entries as Java objects");
+                }
             }
         } catch (FileNotFoundException e) {
             throw new RunStoreException("checkpoint " + p + " is missing (listed in the manifest, not on the file system)", e);

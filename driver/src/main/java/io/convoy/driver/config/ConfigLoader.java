@@ -12,11 +12,13 @@ import io.convoy.driver.config.RunConfig.Sync;
 import io.convoy.zoo.ModelZoo;
 import io.convoy.zoo.UnknownModelException;
 import java.io.File;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -29,9 +31,52 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** @param file a HOCON file, or null for defaults only */
-    /** Re-validates a resolved configuration saved in a run directory, with optional overrides on top. */
+    /**
+     * Re-validates a resolved configuration saved in a run directory, with optional overrides on top, for a run that
+     * starts Spark with it (resume, evaluate). The saved text has its secrets redacted ({@link Redaction}): each must
+     * be given again in {@code overrides} (a value, {@code ${ENV_VAR}} from the environment, or {@code null} to drop
+     * it), else this fails naming the keys, so that the redaction marker never reaches Spark or Hadoop.
+     */
     public static RunConfig fromSaved(String hocon, String origin, List<String> overrides) {
+        return fromSaved(hocon, origin, overrides, ConfigFactory.empty());
+    }
+
+    /**
+     * As {@link #fromSaved(String, String, List)}; a secret redacted in the saved text and not in {@code overrides}
+     * is taken from {@code secrets} (the same key of a freshly loaded configuration: a sweep resuming its trial).
+     */
+    public static RunConfig fromSaved(String hocon, String origin, List<String> overrides, Config secrets) {
+        Config config = savedWithOverrides(hocon, origin, overrides);
+        List<String> missing = new ArrayList<>();
+        for (String path : Redaction.redactedPaths(config)) {
+            Optional<String> given = sameKey(config, path);
+            if (given.isPresent()) {
+                // given again as spark.conf.spark.x.y (unquoted) while saved as spark.conf."spark.x.y"
+                config = config.withoutPath(path);
+            } else if (secrets.hasPath(path) && !Redaction.MARKER.equals(secrets.getValue(path).unwrapped())) {
+                config = config.withValue(path, secrets.getValue(path));
+            } else {
+                missing.add(path);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ConfigValidationException(origin + " has these secrets redacted (they are never saved): "
+                    + String.join(", ", missing) + ". Give each again: KEY=VALUE, KEY='${ENV_VAR}' (from the "
+                    + "environment), or KEY=null to go without it (e.g. when a Hadoop credential provider, "
+                    + "spark.hadoop.hadoop.security.credential.provider.path, supplies it)");
+        }
+        return checked(config);
+    }
+
+    /**
+     * A saved configuration read to be shown or summarised, never to start Spark with: secrets stay redacted
+     * (reports, sweep results).
+     */
+    public static RunConfig savedForReading(String hocon, String origin) {
+        return checked(savedWithOverrides(hocon, origin, List.of()));
+    }
+
+    private static Config savedWithOverrides(String hocon, String origin, List<String> overrides) {
         Config saved;
         try {
             saved = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
@@ -39,11 +84,33 @@ public final class ConfigLoader {
             throw new ConfigValidationException("cannot parse " + origin + ": " + e.getMessage(), e);
         }
         Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE);
-        Config config = parseOverrides(overrides).withFallback(saved).withFallback(reference).resolve();
-        checkUnknownKeys(config, reference);
-        return validate(config);
+        try {
+            return parseOverrides(overrides).withFallback(saved).withFallback(reference).resolve();
+        } catch (ConfigException e) {
+            throw new ConfigValidationException("cannot resolve the overrides on " + origin + ": " + e.getMessage(), e);
+        }
     }
 
+    /** The value of another path naming the same key as {@code path} once HOCON quotes are dropped. */
+    private static Optional<String> sameKey(Config config, String path) {
+        String key = path.replace("\"", "");
+        return config.entrySet().stream()
+                .filter(e -> !e.getKey().equals(path) && e.getKey().replace("\"", "").equals(key))
+                .map(e -> String.valueOf(e.getValue().unwrapped()))
+                .findFirst();
+    }
+
+    private static RunConfig checked(Config config) {
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE);
+        checkUnknownKeys(config, reference);
+        try {
+            return validate(config);
+        } catch (ConfigException.WrongType e) {
+            throw new ConfigValidationException(e.getMessage(), e);
+        }
+    }
+
+    /** @param file a HOCON file, or null for defaults only */
     public static RunConfig load(File file, List<String> overrides) {
         Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE,
                 ConfigParseOptions.defaults().setAllowMissing(false));
@@ -81,19 +148,27 @@ public final class ConfigLoader {
             if (eq <= 0) {
                 throw new ConfigValidationException("override '" + o + "': expected key=value, e.g. train.epochs=5");
             }
+            String key = o.substring(0, eq).trim();
             try {
-                out = ConfigFactory.parseString(o.substring(0, eq).trim() + " = " + quoteIfNeeded(o.substring(eq + 1).trim()))
+                out = ConfigFactory.parseString(key + " = " + quoteIfNeeded(o.substring(eq + 1).trim()))
                         .withFallback(out);
             } catch (ConfigException e) {
-                throw new ConfigValidationException("override '" + o + "': " + e.getMessage(), e);
+                // the value of a key that looks secret is not repeated (the override may be a mistyped secret)
+                String shown = Redaction.DEFAULT.pattern().matcher(key).find() ? key + "=" + Redaction.MARKER : o;
+                throw new ConfigValidationException("override '" + shown + "': "
+                        + (shown.equals(o) ? e.getMessage() : "not valid HOCON"), e);
             }
         }
         return out;
     }
 
-    /** Paths and URIs contain ':' and '/', which HOCON would read as syntax: quote simple strings that need it. */
+    /**
+     * Paths and URIs contain ':' and '/', which HOCON would read as syntax: quote simple strings that need it. A
+     * substitution alone ({@code ${VAR}}, {@code ${?VAR}}) stays one, so that a secret can come from the environment.
+     */
     private static String quoteIfNeeded(String value) {
-        if (value.isEmpty() || value.startsWith("\"") || value.startsWith("[") || value.startsWith("{")) {
+        if (value.isEmpty() || value.startsWith("\"") || value.startsWith("[") || value.startsWith("{")
+                || value.matches("\\$\\{\\??[A-Za-z_][A-Za-z0-9_.]*}")) {
             return value.isEmpty() ? "\"\"" : value;
         }
         if (value.matches("[A-Za-z0-9_.+-]+")) {
@@ -116,6 +191,7 @@ public final class ConfigLoader {
     }
 
     private static RunConfig validate(Config c) {
+        Redaction.of(c).remember(c);
         String model = c.getString("model.name");
         try {
             ModelZoo.validate(model);
@@ -157,14 +233,33 @@ public final class ConfigLoader {
                     "fewer than train.epochs = " + epochs);
         }
         var eval = new RunConfig.EvalSettings(atLeast(c, "eval.batch-size", 1), c.getBoolean("eval.every-epoch"));
-        Map<String, String> sparkConf = new LinkedHashMap<>();
-        for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
-            sparkConf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
-        }
-        var spark = new RunConfig.SparkSettings(c.getString("spark.master"), c.getString("spark.app-name"), sparkConf);
+        var spark = new RunConfig.SparkSettings(c.getString("spark.master"), c.getString("spark.app-name"), sparkConf(c));
         var run = new RunConfig.RunSettings(c.getString("run.dir"), c.getString("run.name"),
                 new RetentionPolicy(atLeast(c, "checkpoint.keep-last", 0), c.getBoolean("checkpoint.keep-best")));
         return new RunConfig(run, new RunConfig.ModelSettings(model, width(c)), data, train, eval, spark, c);
+    }
+
+    /**
+     * The {@code spark.conf} entries among {@code overrides}: what reaches a run directory's file system (its
+     * {@code spark.hadoop.*} credentials) before the run's saved configuration can be read. Empty when they do not
+     * parse; loading the configuration reports that.
+     */
+    public static Map<String, String> sparkConfOf(List<String> overrides) {
+        try {
+            return sparkConf(parseOverrides(overrides).resolve());
+        } catch (ConfigException | ConfigValidationException e) {
+            return Map.of();
+        }
+    }
+
+    private static Map<String, String> sparkConf(Config c) {
+        Map<String, String> sparkConf = new LinkedHashMap<>();
+        if (c.hasPath("spark.conf")) {
+            for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
+                sparkConf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+            }
+        }
+        return sparkConf;
     }
 
     private static double width(Config c) {

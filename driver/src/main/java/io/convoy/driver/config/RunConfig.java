@@ -1,7 +1,6 @@
 package io.convoy.driver.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigRenderOptions;
 import io.convoy.driver.checkpoint.RetentionPolicy;
 import io.convoy.worker.augment.Augmentation;
 import java.util.List;
@@ -80,8 +79,16 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
     public record SparkSettings(String master, String appName, Map<String, String> conf) {
     }
 
-    /** The resolved configuration as HOCON text, as saved in the run directory. */
+    /**
+     * The resolved configuration as HOCON text with every secret redacted ({@link Redaction}): what the run directory
+     * saves and the log shows. The live settings ({@link #spark()}) keep the real values.
+     */
     public String render() {
-        return resolved.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+        return redaction().render(resolved);
+    }
+
+    /** The redaction this configuration asks for (its {@code spark.redaction.regex}, or Spark's default). */
+    public Redaction redaction() {
+        return Redaction.of(resolved);
     }
 }

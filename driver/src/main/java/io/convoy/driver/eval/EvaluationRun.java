@@ -182,9 +182,10 @@ public final class EvaluationRun {
     }
 
     private Outcome evaluate(SparkProvider spark) {
-        Configuration hadoop = new Configuration();
+        RunStore opened = RunStore.open(runDir, SparkContexts.hadoopConf(ConfigLoader.sparkConfOf(overrides)));
+        RunConfig config = ConfigLoader.fromSaved(opened.readConfig(), runDir + "/config.conf", overrides);
+        Configuration hadoop = SparkContexts.hadoopConf(config.spark().conf());
         RunStore store = RunStore.open(runDir, hadoop);
-        RunConfig config = ConfigLoader.fromSaved(store.readConfig(), runDir + "/config.conf", overrides);
         FileSystem fs = HadoopPaths.fileSystem(store.dir(), hadoop);
         EvaluationResults results = new EvaluationResults(fs, store);
         TestTimeAugmentation tta = options.tta();

@@ -8,6 +8,7 @@ import io.convoy.driver.HadoopPaths;
 import io.convoy.driver.checkpoint.CheckpointInfo;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.config.ConfigLoader;
+import io.convoy.driver.config.Redaction;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.eval.ClassNames;
 import io.convoy.driver.eval.EvaluationRecord;
@@ -58,8 +59,9 @@ public record RunData(String id, String dir, String configText, String model, St
     public static RunData read(String location, Configuration hadoop) {
         RunStore store = RunStore.open(location, hadoop);
         FileSystem fs = HadoopPaths.fileSystem(store.dir(), hadoop);
-        String configText = store.readConfig();
-        Config config = ConfigFactory.parseString(configText);
+        Config config = ConfigFactory.parseString(store.readConfig());
+        // redacted again when shown: a run directory written before Convoy redacted secrets holds them in clear
+        String configText = Redaction.of(config).render(config);
         String model = config.hasPath("model.name") ? config.getString("model.name") : "?";
         String format = config.hasPath("data.format") ? config.getString("data.format") : "?";
         int planned = config.hasPath("train.epochs") ? config.getInt("train.epochs") : 0;
@@ -233,7 +235,7 @@ public record RunData(String id, String dir, String configText, String model, St
                             : JSON.convertValue(m.get("confusion_matrix"), long[][].class);
                     List<String> names;
                     try {
-                        RunConfig c = ConfigLoader.fromSaved(configText, "config.conf", List.of());
+                        RunConfig c = ConfigLoader.savedForReading(configText, "config.conf");
                         names = ClassNames.of(c.data(), a.length, hadoop);
                     } catch (RuntimeException e) {
                         names = java.util.stream.IntStream.range(0, a.length).mapToObj(i -> "class " + i).toList();

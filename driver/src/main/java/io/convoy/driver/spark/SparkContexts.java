@@ -1,7 +1,11 @@
 package io.convoy.driver.spark;
 
 import io.convoy.driver.config.RunConfig.SparkSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -45,6 +49,8 @@ public final class SparkContexts {
             "-D" + SparkContexts.TIME_SOURCE_PROPERTY + "=" + SparkContexts.SYSTEM_CLOCK);
 
     private static final String EXECUTOR_OPTIONS_KEY = "spark.executor.extraJavaOptions";
+    private static final String STANDALONE = "spark://";
+    private static final String HADOOP_PREFIX = "spark.hadoop.";
     static final String OMP_THREADS_KEY = "spark.executorEnv.OMP_NUM_THREADS";
 
     private SparkContexts() {
@@ -74,7 +80,74 @@ public final class SparkContexts {
         // after them, so a user's setting adds to ours instead of silently dropping the Java 17 and Aeron flags
         // (without which executors fail to start DL4J's gradient sharing).
         log.info("starting Spark: master={}, app={}", master, conf.get("spark.app.name"));
-        return new JavaSparkContext(conf);
+        if (master.startsWith(STANDALONE)) {
+            if (conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")) {
+                throw new ClusterConnectionException("spark.authenticate = true on " + master + " needs the cluster's "
+                        + "spark.authenticate.secret (spark-submit --conf, or --properties-file with a file only you "
+                        + "can read)");
+            }
+            checkReachable(master);
+        }
+        JavaSparkContext sc = new JavaSparkContext(conf);
+        if (master.startsWith(STANDALONE) && !sc.sc().applicationId().startsWith("app-")) {
+            // Spark's StandaloneAppClient gave up (3 attempts of 20 s, "All masters are unresponsive") and stops the
+            // context in another thread: the caller would only see "Cannot call methods on a stopped SparkContext".
+            sc.close();
+            throw new ClusterConnectionException(notRegistered(master, conf));
+        }
+        return sc;
+    }
+
+    /** Fails at once, naming the address, when nothing listens where a standalone master should be. */
+    private static void checkReachable(String master) {
+        String address = master.substring(STANDALONE.length());
+        int colon = address.lastIndexOf(':');
+        if (address.contains(",") || colon < 0) {
+            return; // several masters (ZooKeeper recovery): Spark tries each
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+                    10_000);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ClusterConnectionException("spark.master = " + master + ": cannot connect (" + e.getMessage()
+                    + "); is the Spark master running there?");
+        }
+    }
+
+    /** Why a standalone master that accepts connections did not register the application, as far as we can tell. */
+    static String notRegistered(String master, SparkConf conf) {
+        boolean auth = conf.getBoolean("spark.authenticate", false);
+        String cause = auth
+                ? (conf.contains("spark.authenticate.secret")
+                        ? "this driver authenticates (spark.authenticate=true) with a spark.authenticate.secret that the "
+                        + "master did not accept: check that it is the cluster's secret"
+                        : "this driver has spark.authenticate=true but no spark.authenticate.secret")
+                : "this driver does not authenticate (spark.authenticate is off): if the cluster runs with "
+                + "spark.authenticate=true, give the driver spark.authenticate=true and the cluster's "
+                + "spark.authenticate.secret";
+        return "the Spark master " + master + " accepts connections but did not register this application (Spark gave "
+                + "up after 3 attempts of 20 s: \"All masters are unresponsive\"); " + cause + " (spark-submit --conf, or "
+                + "--properties-file with a file only you can read), and the same spark.network.crypto.enabled as the "
+                + "cluster. The master's log names the refused connection.";
+    }
+
+    /**
+     * The driver's Hadoop configuration, as Spark builds its own: Hadoop's defaults, then every {@code spark.hadoop.*}
+     * setting without its prefix, from system properties (spark-submit's {@code --conf}) and then the run's
+     * {@code spark.conf}. So the driver reads data and writes the run directory with the credentials the executors
+     * get, and {@code spark.hadoop.hadoop.security.credential.provider.path} reaches
+     * {@link Configuration#getPassword}, through which Hadoop's file systems (s3a, abfs, ...) look secrets up.
+     */
+    public static Configuration hadoopConf(Map<String, String> sparkConf) {
+        SparkConf conf = new SparkConf(true);
+        sparkConf.forEach(conf::set);
+        Configuration hadoop = new Configuration();
+        for (scala.Tuple2<String, String> kv : conf.getAll()) {
+            if (kv._1().startsWith(HADOOP_PREFIX)) {
+                hadoop.set(kv._1().substring(HADOOP_PREFIX.length()), kv._2(), "spark.conf " + kv._1());
+            }
+        }
+        return hadoop;
     }
 
     /**

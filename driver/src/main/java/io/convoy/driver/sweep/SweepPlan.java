@@ -2,6 +2,7 @@ package io.convoy.driver.sweep;
 
 import io.convoy.driver.HadoopPaths;
 import io.convoy.driver.config.ConfigLoader;
+import io.convoy.driver.config.Redaction;
 import io.convoy.driver.config.RunConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ public record SweepPlan(SweepSpec spec, String dir, Budget budget, int parallel,
                 config = ConfigLoader.load(spec.baseFile(), overrides);
             } catch (RuntimeException e) {
                 // ConfigValidationException names the key; anything else (a model zoo refusal) is as much the trial's
-                error = "invalid configuration: " + e.getMessage();
+                error = Redaction.scrub("invalid configuration: " + e.getMessage());
             }
             trials.add(new PlannedTrial(t, List.copyOf(overrides), config, error));
         }

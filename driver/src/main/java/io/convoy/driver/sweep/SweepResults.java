@@ -52,7 +52,7 @@ public final class SweepResults {
             if (t.runDir() != null) {
                 try {
                     RunStore store = RunStore.open(t.runDir(), hadoop);
-                    planned = ConfigLoader.fromSaved(store.readConfig(), t.runDir() + "/config.conf", List.of()).train().epochs();
+                    planned = ConfigLoader.savedForReading(store.readConfig(), t.runDir() + "/config.conf").train().epochs();
                     epochs = store.readMetrics();
                     if (t.status() == SweepState.Status.FINISHED) {
                         @SuppressWarnings("unchecked")

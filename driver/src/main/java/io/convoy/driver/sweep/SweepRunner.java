@@ -1,6 +1,7 @@
 package io.convoy.driver.sweep;
 
 import io.convoy.driver.HadoopPaths;
+import io.convoy.driver.config.Redaction;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.spark.SparkContexts;
 import io.convoy.driver.train.TrainResult;
@@ -161,7 +162,8 @@ public final class SweepRunner {
             TrainingRun run;
             if (existing.isPresent()) {
                 log.info("trial {} ({}/{}): resuming {} from its last good checkpoint", t.name(), index, count, runDir);
-                run = TrainingRun.resume(runDir, List.of());
+                // the saved configuration has its secrets redacted: they come again from this sweep's own
+                run = TrainingRun.resume(runDir, List.of(), t.config().resolved());
             } else {
                 log.info("trial {} ({}/{}): {}", t.name(), index, count, t.spec().parameterLine());
                 run = new TrainingRun(t.config());
@@ -172,7 +174,7 @@ public final class SweepRunner {
             log.info("trial {}: finished, top-1 error {}%, run directory {}", t.name(),
                     String.format("%.2f", 100 * result.finalEval().top1Error()), runDir);
         } catch (Exception e) {
-            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            String error = Redaction.scrub(e.getClass().getSimpleName() + ": " + e.getMessage());
             log.error("trial {} failed; the sweep goes on", t.name(), e);
             if (runDir == null) {
                 try {

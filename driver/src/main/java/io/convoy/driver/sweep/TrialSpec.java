@@ -1,5 +1,6 @@
 package io.convoy.driver.sweep;
 
+import io.convoy.driver.config.Redaction;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -17,8 +18,11 @@ public record TrialSpec(String name, Map<String, String> parameters, List<String
         overrides = List.copyOf(overrides);
     }
 
-    /** The parameters as one line: {@code model.name=plain20, train.sync=sharing}. */
+    /** The parameters as one line: {@code model.name=plain20, train.sync=sharing}; a secret-looking key's value redacted. */
     public String parameterLine() {
-        return parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+        return parameters.entrySet().stream()
+                .map(e -> e.getKey() + "=" + (Redaction.DEFAULT.pattern().matcher(e.getKey()).find()
+                        ? Redaction.MARKER : Redaction.scrub(e.getValue())))
+                .collect(Collectors.joining(", "));
     }
 }

@@ -1,5 +1,7 @@
 package io.convoy.driver.train;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.checkpoint.TrainingState;
 import io.convoy.driver.config.ConfigLoader;
@@ -69,8 +71,18 @@ public final class TrainingRun {
     }
 
     public static TrainingRun resume(String runDir, List<String> overrides) {
-        RunStore store = RunStore.open(runDir, new Configuration());
-        return new TrainingRun(ConfigLoader.fromSaved(store.readConfig(), runDir + "/config.conf", overrides), runDir);
+        return resume(runDir, overrides, ConfigFactory.empty());
+    }
+
+    /**
+     * As {@link #resume(String, List)}. The saved configuration has its secrets redacted: each comes again from
+     * {@code overrides} or else from the same key of {@code secrets} (a sweep's freshly planned trial), or the resume
+     * is refused naming the key ({@link ConfigLoader#fromSaved(String, String, List, Config)}).
+     */
+    public static TrainingRun resume(String runDir, List<String> overrides, Config secrets) {
+        RunStore store = RunStore.open(runDir, SparkContexts.hadoopConf(ConfigLoader.sparkConfOf(overrides)));
+        return new TrainingRun(ConfigLoader.fromSaved(store.readConfig(), runDir + "/config.conf", overrides, secrets),
+                runDir);
     }
 
     /** Runs on a SparkContext of its own, started after the data and configuration have been checked. */
@@ -101,7 +113,7 @@ public final class TrainingRun {
     }
 
     private Prepared prepare() {
-        Configuration hadoop = new Configuration();
+        Configuration hadoop = SparkContexts.hadoopConf(config.spark().conf());
         TrainingData data = TrainingData.open(config.data(), hadoop);
         Normalization norm = data.normalization();
         TrainSettings t = config.train();

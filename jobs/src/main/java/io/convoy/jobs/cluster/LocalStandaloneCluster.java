@@ -14,11 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -46,6 +48,8 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     private final int coresPerWorker;
     private final String memoryPerWorker;
     private final List<Process> workers = new ArrayList<>();
+    /** Spark settings of the Master and Workers (e.g. spark.authenticate and its secret), or null for none. */
+    private final Path daemonProperties;
     private final Set<String> aeronBefore = AeronDirectories.snapshot();
 
     /**
@@ -58,15 +62,27 @@ public final class LocalStandaloneCluster implements AutoCloseable {
      */
     public static LocalStandaloneCluster start(Path jar, Path home, int workers, int coresPerWorker,
                                                String memoryPerWorker, Duration timeout) {
+        return start(jar, home, workers, coresPerWorker, memoryPerWorker, Map.of(), timeout);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int, String, Duration)}, the Master and Workers started with these Spark
+     * settings, e.g. {@code spark.authenticate=true} and {@code spark.authenticate.secret}. They go to the daemons in a
+     * properties file only the owner can read ({@code --properties-file}), not on their command lines, which every
+     * user of the machine can list.
+     */
+    public static LocalStandaloneCluster start(Path jar, Path home, int workers, int coresPerWorker,
+                                               String memoryPerWorker, Map<String, String> daemonConf,
+                                               Duration timeout) {
         try {
-            return new LocalStandaloneCluster(jar, home, workers, coresPerWorker, memoryPerWorker, timeout);
+            return new LocalStandaloneCluster(jar, home, workers, coresPerWorker, memoryPerWorker, daemonConf, timeout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a local standalone cluster in " + home, e);
         }
     }
 
-    private LocalStandaloneCluster(Path jar, Path home, int workerCount, int cores, String memory, Duration timeout)
-            throws IOException {
+    private LocalStandaloneCluster(Path jar, Path home, int workerCount, int cores, String memory,
+                                   Map<String, String> daemonConf, Duration timeout) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no Convoy jar at " + jar + " (build it with mvn package)");
         }
@@ -85,10 +101,11 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         }
         coresPerWorker = cores;
         memoryPerWorker = memory;
+        daemonProperties = daemonConf.isEmpty() ? null : writeProperties("daemons", daemonConf);
         masterPort = freePort();
         masterUiPort = freePort();
-        master = launch("master", List.of("org.apache.spark.deploy.master.Master", "--host", HOST,
-                "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort)));
+        master = launch("master", withProperties(List.of("org.apache.spark.deploy.master.Master", "--host", HOST,
+                "--port", String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort))));
         try {
             for (int i = 1; i <= workerCount; i++) {
                 workers.add(launchWorker(i));
@@ -117,6 +134,31 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     /** The JVM options every Convoy JVM needs (Java 17 --add-opens, DL4J helpers, Aeron timeout). */
     public static List<String> jvmOptions() {
         return Arrays.asList(SparkContexts.EXECUTOR_JAVA_OPTIONS.split(" "));
+    }
+
+    /**
+     * Writes Spark settings to {@code <home>/conf/<name>.properties}, readable by the owner only, for
+     * {@code --properties-file} (a submit's secret stays off its command line).
+     */
+    public Path writeProperties(String name, Map<String, String> conf) throws IOException {
+        Path file = home.resolve("conf/" + name + ".properties");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Properties p = new Properties();
+        p.putAll(conf);
+        try (var out = Files.newOutputStream(file)) {
+            p.store(out, "Spark settings written by LocalStandaloneCluster");
+        }
+        return file;
+    }
+
+    private List<String> withProperties(List<String> mainAndArgs) {
+        if (daemonProperties == null) {
+            return mainAndArgs;
+        }
+        List<String> out = new ArrayList<>(mainAndArgs);
+        out.addAll(1, List.of("--properties-file", daemonProperties.toString()));
+        return out;
     }
 
     /** What a submitted job printed and how it ended. */
@@ -182,6 +224,13 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         }
     }
 
+    /** The executor JVMs the Workers forked and that are running now. */
+    public List<ProcessHandle> executors() {
+        return workers.stream().flatMap(Process::descendants)
+                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .toList();
+    }
+
     /** Kills a Worker JVM and the executors it forked, as a lost machine would (SIGKILL). */
     public void killWorker(int index) {
         Process w = workers.get(index - 1);
@@ -201,10 +250,10 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     }
 
     private Process launchWorker(int i) throws IOException {
-        return launch("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker", "--host", HOST,
+        return launch("worker-" + i, withProperties(List.of("org.apache.spark.deploy.worker.Worker", "--host", HOST,
                 "--cores", String.valueOf(coresPerWorker), "--memory", memoryPerWorker,
                 "--webui-port", String.valueOf(freePort()), "--work-dir", home.resolve("work-" + i).toString(),
-                masterUrl()));
+                masterUrl())));
     }
 
     @Override
