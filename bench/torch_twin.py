@@ -34,8 +34,10 @@ What is mirrored from Convoy (the Java class that does it in brackets), and the 
   schedule      lr per epoch, step: lr x gamma^(number of milestones <= epoch) (LearningRateSchedule), optional
                 linear scaling lr x global batch / 256.
   averaging     --workers K > 1 simulates DL4J's ParameterAveragingTrainingMaster: K model copies, each fits
-                --averaging-frequency of its own minibatches, then parameters, BN running statistics (DL4J keeps
-                log10(std), so the std is averaged geometrically) and the momentum state are averaged.
+                --averaging-frequency of its own minibatches, then parameters and BN running statistics (DL4J keeps
+                log10(std), so the std is averaged geometrically) are averaged, and the momentum state is averaged
+                (--averaging average, DL4J's saveUpdater(true)) or zeroed (--averaging reset: DL4J's default,
+                saveUpdater false, which Convoy used until this branch; also with 1 worker).
   loss          train_loss: mean cross-entropy over every training example of the epoch (what PyTorch users
                 read); train_score_last: what Convoy's metrics.jsonl calls train_loss, DL4J's score of each
                 worker's last minibatch of the epoch (loss + 0.5 lambda |w|^2), averaged over workers.
@@ -177,8 +179,13 @@ class BN(nn.BatchNorm2d):
     def __init__(self, c, decay, eps):
         super().__init__(c, eps=eps, momentum=None)
         self.decay = decay
+        self.collect = None  # a list while precise BN measures: batch (mean, var) appended, running stats untouched
 
     def forward(self, x):
+        if self.collect is not None:
+            with torch.no_grad():
+                self.collect.append((x.mean(dim=(0, 2, 3)).double(), x.var(dim=(0, 2, 3), unbiased=False).double()))
+            return F.batch_norm(x, None, None, self.weight, self.bias, True, 0.0, self.eps)
         if not self.training:
             return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
         with torch.no_grad():
@@ -282,9 +289,11 @@ def l2_score(model, ids, wd):
     return 0.5 * wd * sum(float(p.detach().pow(2).sum()) for p in model.parameters() if id(p) in ids)
 
 
-def average_workers(models, opts):
-    """ParameterAveragingTrainingMaster: mean of parameters and updater state; BN running statistics live in
-    DL4J's parameter vector as mean and log10(std), so the std is averaged in the log domain."""
+def average_workers(models, opts, updater):
+    """ParameterAveragingTrainingMaster: mean of parameters; BN running statistics live in DL4J's parameter vector
+    as mean and log10(std), so the std is averaged in the log domain. updater 'average' averages the momentum state
+    (DL4J's saveUpdater(true)); 'reset' zeroes it, which is what DL4J does when saveUpdater is left at its
+    default (false): every round's workers start from the driver's never-updated, all-zero updater state."""
     with torch.no_grad():
         k = len(models)
         named = [dict(m.named_parameters()) for m in models]
@@ -303,9 +312,26 @@ def average_workers(models, opts):
             for b in bufs:
                 b[name].copy_(mean)
         for i in range(len(opts[0].state)):
-            mean = sum(o.state[i] for o in opts) / k
+            mean = sum(o.state[i] for o in opts) / k if updater == "average" else torch.zeros_like(opts[0].state[i])
             for o in opts:
                 o.state[i].copy_(mean)
+
+
+@torch.no_grad()
+def precise_bn(model, batches):
+    """PreciseBatchNorm / BatchNormStatistics: every BN layer's running mean and variance replaced by the average of
+    the batch means and (biased) variances over these training minibatches, weights frozen."""
+    layers = [m for m in model.modules() if isinstance(m, BN)]
+    for m in layers:
+        m.collect = []
+    for xb in batches:
+        if len(xb) >= 2:
+            model(xb)
+    for m in layers:
+        if m.collect:
+            m.running_mean.copy_(sum(c[0] for c in m.collect) / len(m.collect))
+            m.running_var.copy_(sum(c[1] for c in m.collect) / len(m.collect))
+        m.collect = None
 
 
 @torch.no_grad()
@@ -353,6 +379,10 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=1, help="> 1: simulate DL4J parameter averaging")
     ap.add_argument("--batch-per-worker", type=int, default=128)
     ap.add_argument("--averaging-frequency", type=int, default=5)
+    ap.add_argument("--averaging", default="auto", choices=["auto", "none", "average", "reset"],
+                    help="none: one model, no rounds; average: rounds every --averaging-frequency minibatches average "
+                         "parameters and momentum; reset: they average parameters and zero the momentum (DL4J's "
+                         "default saveUpdater=false); auto: none for 1 worker, average otherwise")
     ap.add_argument("--pad", type=int, default=2)
     ap.add_argument("--flip", action="store_true")
     ap.add_argument("--padding", default="dl4j", choices=["dl4j", "symmetric"])
@@ -361,10 +391,16 @@ def main(argv=None):
     ap.add_argument("--wd-scope", default="dl4j", choices=["dl4j", "all"])
     ap.add_argument("--bn-decay", type=float, default=0.9)
     ap.add_argument("--bn-eps", type=float, default=1e-5)
+    ap.add_argument("--precise-bn", type=int, default=0,
+                    help="after each epoch recompute BN statistics from this many training minibatches (0 = off)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", help="also append the JSON lines to this file")
     o = ap.parse_args(argv)
     o.milestones = [int(s) for s in o.milestones.split(",") if s.strip()]
+    if o.averaging == "auto":
+        o.averaging = "none" if o.workers == 1 else "average"
+    if o.averaging == "none" and o.workers != 1:
+        raise SystemExit("torch_twin: --averaging none needs --workers 1")
     m = re.fullmatch(r"resnet(\d+)", o.model)
     if not m:
         raise SystemExit(f"torch_twin: unknown model {o.model} (resnet<6n+2>)")
@@ -406,7 +442,8 @@ def main(argv=None):
           "normalization": {"mean": mean.tolist(), "std": std.tolist()},
           "recipe": {k: getattr(o, k) for k in ("lr", "momentum", "weight_decay", "milestones", "gamma", "lr_scaling",
                                                  "pad", "flip", "padding", "init", "nesterov", "wd_scope",
-                                                 "bn_decay", "bn_eps", "averaging_frequency", "epochs")},
+                                                 "bn_decay", "bn_eps", "averaging", "averaging_frequency", "epochs",
+                                                 "precise_bn")},
           "torch": torch.__version__, "threads": o.threads})
 
     for epoch in range(1, o.epochs + 1):
@@ -436,9 +473,14 @@ def main(argv=None):
                 opt.step()
                 loss_sum += float(loss) * len(yb)
                 seen += len(yb)
-            if o.workers > 1 and ((r + 1) % o.averaging_frequency == 0 or r == rounds - 1):
-                average_workers(models, opts)
+            if o.averaging != "none" and ((r + 1) % o.averaging_frequency == 0 or r == rounds - 1):
+                average_workers(models, opts, o.averaging)
         train_seconds = time.time() - t0
+        if o.precise_bn > 0:
+            # like PreciseBatchNorm on the epoch's own (augmented) minibatches, spread over the workers
+            chosen = [b for r in range(rounds) for b in (batches[w][r] for w in range(o.workers) if r < len(batches[w]))]
+            picked = chosen[:o.precise_bn]
+            precise_bn(models[0], [augment(train_x[torch.from_numpy(b)], pad_value, o.pad, o.flip, rng) for b in picked])
         top1, top5, nll = evaluate(models[0], test_x, test_y)
         emit({"epoch": epoch, "lr": lr, "train_loss": loss_sum / seen,
               "train_score_last": sum(last) / len(last), "top1_error": top1, "top5_error": top5, "test_nll": nll,
