@@ -11,7 +11,8 @@ crop per record, no flip, 2 workers x 64 = global batch 128, averaging every 5 m
 --data. Convoy runs on Spark local[1] (the two workers take turns on one core; the arithmetic is the same as on
 local[2]) with OMP_NUM_THREADS=1; the twin with one PyTorch thread, in two forms: "twin" is one model with batch 128
 (what a PyTorch user runs), "twin-avg" simulates Convoy's 2 x 64 parameter averaging with momentum averaged.
-Results go to bench/results/results.json under "convergence" (each run with its exact command), the tables to
+Results go to bench/results/results.json under "convergence" ("convergence_quick" for --quick; each run with
+its exact command; the tables show the runs made with the latest settings, the full runs once there are any), the tables to
 bench/static/c-convergence.md (appended to BENCHMARKS.md by bench/render.py) and the chart to
 bench/results/convergence.svg. Runs already in results.json with the same settings are kept, not re-run.
 """
@@ -44,7 +45,24 @@ def recipe_twin_args(impl):
 
 
 def key_of(impl, model, seed, s):
-    return f"{impl}|{model}|{seed}|{s['epochs']}|{s['train_limit']}|{s['test_limit']}"
+    return f"{impl}|{model}|{seed}|{settings_suffix(s)}"
+
+
+def result_key(quick):
+    return "convergence_quick" if quick else "convergence"
+
+
+def store(run, quick, settings):
+    """Adds one run to results.json, re-read first: two invocations (say --only twin and --only convoy) may run at
+    once, and each keeps the other's runs. A run with the same key replaces the old one."""
+    res = suite.load_results()
+    conv = res.get(result_key(quick), {})
+    conv["settings"] = settings
+    conv["runs"] = [r for r in conv.get("runs", []) if r.get("key") != run["key"]] + [run]
+    conv["finished"] = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    res[result_key(quick)] = conv
+    suite.save_results(res)
+    return conv
 
 
 def run_twin(impl, model, seed, s):
@@ -145,8 +163,18 @@ def svg_chart(runs, models, path):
         f.write("\n".join(parts) + "\n")
 
 
+def settings_suffix(s):
+    return f"{s['epochs']}|{s['train_limit']}|{s['test_limit']}"
+
+
+def current_runs(conv):
+    """The runs made with the section's latest settings (epochs, training and test digits)."""
+    s = conv.get("settings", {})
+    return [r for r in conv.get("runs", []) if s and r.get("key", "").split("|", 3)[3] == settings_suffix(s)]
+
+
 def render(conv):
-    runs = conv.get("runs", [])
+    runs = current_runs(conv)
     s = conv.get("settings", {})
     models = sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", "")))
     L = ["## 7. Convergence: Convoy against its PyTorch twin\n"]
@@ -216,31 +244,28 @@ def main():
         impls = ["convoy"]
     s = {"epochs": a.epochs, "train_limit": a.train_limit, "test_limit": a.test_limit, "data": a.data,
          "threads": a.threads, "quick": a.quick}
-    res = suite.load_results()
-    conv = res.get("convergence", {})
-    if conv.get("settings", {}).get("quick") != a.quick and not a.render:
-        conv = {}  # a --quick result set and a real one are never mixed
+    conv = suite.load_results().get(result_key(a.quick), {})
     if not a.render:
         os.makedirs(WORK, exist_ok=True)
-        conv.setdefault("settings", {}).update(s)
-        done = {key_of(r["impl"], r["model"], r["seed"], s) for r in conv.get("runs", [])}
+        done = {r["key"] for r in conv.get("runs", [])}
         for model in a.models.split(","):
             for seed in [int(x) for x in a.seeds.split(",")]:
                 for impl in impls:
-                    if key_of(impl, model, seed, s) in done:
+                    key = key_of(impl, model, seed, s)
+                    if key in done:
                         suite.log(f"convergence: {impl} {model} seed {seed}: kept from results.json")
                         continue
                     suite.log(f"convergence: {impl} {model} seed {seed}")
                     r = run_convoy(model, seed, s) if impl == "convoy" else run_twin(impl, model, seed, s)
-                    r["key"] = key_of(impl, model, seed, s)
+                    r["key"] = key
                     last = r["epochs"][-1]
                     suite.log(f"  {impl} {model} seed {seed}: top-1 error {100 * last['top1_error']:.2f} % after "
                               f"{last['epoch']} epochs ({r['seconds']} s)")
-                    conv.setdefault("runs", []).append(r)
-                    conv["finished"] = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-                    res["convergence"] = conv
-                    suite.save_results(res)
-    svg_chart(conv.get("runs", []), sorted({r["model"] for r in conv.get("runs", [])}), CHART)
+                    conv = store(r, a.quick, s)
+    res = suite.load_results()
+    conv = res.get("convergence") if res.get("convergence", {}).get("runs") else res.get("convergence_quick", {})
+    runs = current_runs(conv)
+    svg_chart(runs, sorted({r["model"] for r in runs}), CHART)
     render(conv)
     suite.log(f"wrote {STATIC_MD} and {CHART}")
     if a.benchmarks:
