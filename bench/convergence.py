@@ -173,29 +173,20 @@ def current_runs(conv):
     return [r for r in conv.get("runs", []) if s and r.get("key", "").split("|", 3)[3] == settings_suffix(s)]
 
 
-def render(conv):
-    runs = current_runs(conv)
+def describe(conv, runs):
     s = conv.get("settings", {})
-    models = sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", "")))
-    L = ["## 7. Convergence: Convoy against its PyTorch twin\n"]
-    if s.get("quick"):
-        L.append("> **`--quick` settings (1 seed, 5,000 digits, 2 epochs): a check that the section runs; the errors "
-                 "say little.**\n")
     seeds = sorted({r["seed"] for r in runs})
-    L.append(f"`python3 bench/convergence.py` ({conv.get('finished', '?')}): MNIST, "
-             f"{'all 60,000' if not s.get('train_limit') else format(s['train_limit'], ',')} training digits, "
-             f"{'all 10,000' if not s.get('test_limit') else format(s['test_limit'], ',')} test digits, "
-             f"{s.get('epochs', '?')} epochs, seeds {', '.join(map(str, seeds))}; the quickstart's recipe (lr 0.05, "
-             "×0.2 from epoch 2, Nesterov 0.9, L2 1e-4 on weights, pad-2 crop per record, global batch 128). "
-             "**convoy**: `./convoy train conf/quickstart.conf` on `local[1]` with `train.workers=2` (2 × 64, "
-             "parameter averaging every 5 minibatches, momentum averaged since this section's fix); **twin**: "
-             "`bench/torch_twin.py`, one model, batch 128; **twin-avg**: the twin simulating the 2 × 64 averaging. "
-             "Entries: mean ± standard deviation over seeds (number of seeds in brackets when more than one).\n")
-    L.append("Training loss: *twin loss* is the mean cross-entropy over every minibatch of the epoch; *last score* is "
-             "what Convoy's `metrics.jsonl` calls `train_loss`: DL4J's score (loss + ½λ‖w‖²) of each worker's last "
-             "minibatch of the epoch, averaged over workers. The twin computes both; Convoy only the second.\n")
+    return (f"`python3 bench/convergence.py{' --quick' if s.get('quick') else ''}` ({conv.get('finished', '?')}): MNIST, "
+            f"{'all 60,000' if not s.get('train_limit') else format(s['train_limit'], ',')} training digits, "
+            f"{'all 10,000' if not s.get('test_limit') else format(s['test_limit'], ',')} test digits, "
+            f"{s.get('epochs', '?')} epochs, seeds {', '.join(map(str, seeds))}.")
+
+
+def tables(runs, level="###"):
+    L = []
+    models = sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", "")))
     for model in models:
-        L.append(f"\n### {model}\n")
+        L.append(f"\n{level} {model}\n")
         head = ["epoch"] + [f"{i} top-1 %" for i in IMPLS] + ["twin loss", "twin-avg loss"] + \
                [f"{i} last score" for i in IMPLS]
         errs = {i: per_epoch(runs, i, model, "top1_error") for i in IMPLS}
@@ -208,8 +199,34 @@ def render(conv):
                         + [cell(loss[i].get(e, []), 1.0, 3) for i in ("twin", "twin-avg")]
                         + [cell(last[i].get(e, []), 1.0, 3) for i in IMPLS])
         L.append(suite_table(head, rows))
-    L.append("\n![test error by epoch](bench/results/convergence.svg)\n" if os.path.exists(CHART) else "")
-    L.append("\nThe exact command of every run is in `bench/results/results.json` (`convergence.runs[].command`).\n")
+    return L
+
+
+def render(full, quick):
+    """The section: the full runs' tables and chart, then the --quick check's tables when there are any."""
+    L = ["## 7. Convergence: Convoy against its PyTorch twin\n"]
+    L.append("The quickstart's recipe (lr 0.05, ×0.2 from epoch 2, Nesterov 0.9, L2 1e-4 on weights, pad-2 crop per "
+             "record, global batch 128). **convoy**: `./convoy train conf/quickstart.conf` on `local[1]` with "
+             "`train.workers=2` (2 × 64, parameter averaging every 5 minibatches, momentum averaged since issue 19's "
+             "fix); **twin**: `bench/torch_twin.py`, one model, batch 128; **twin-avg**: the twin simulating the 2 × 64 "
+             "averaging. Entries: mean ± standard deviation over seeds (the number of seeds in brackets when more "
+             "than one). Test error is read with BatchNorm's running statistics, as both frameworks evaluate.\n")
+    L.append("Training loss: *twin loss* is the mean cross-entropy over every minibatch of the epoch; *last score* is "
+             "what Convoy's `metrics.jsonl` calls `train_loss`: DL4J's score (loss + ½λ‖w‖²) of each worker's last "
+             "minibatch of the epoch, averaged over workers. The twin computes both; Convoy only the second.\n")
+    full_runs = current_runs(full)
+    if full_runs:
+        L.append(describe(full, full_runs) + "\n")
+        L += tables(full_runs)
+        L.append("\n![test error by epoch](bench/results/convergence.svg)\n" if os.path.exists(CHART) else "")
+    quick_runs = current_runs(quick)
+    if quick_runs:
+        L.append("\n### Quick check\n")
+        L.append(describe(quick, quick_runs) + " Checks that the section runs end to end; single short runs, the "
+                 "errors say little.\n")
+        L += tables(quick_runs, "####")
+    L.append("\nThe exact command of every run is in `bench/results/results.json` (`convergence.runs[].command`, "
+             "`convergence_quick.runs[].command`).\n")
     os.makedirs(os.path.dirname(STATIC_MD), exist_ok=True)
     with open(STATIC_MD, "w") as f:
         f.write("\n".join(L).strip() + "\n")
@@ -263,10 +280,10 @@ def main():
                               f"{last['epoch']} epochs ({r['seconds']} s)")
                     conv = store(r, a.quick, s)
     res = suite.load_results()
-    conv = res.get("convergence") if res.get("convergence", {}).get("runs") else res.get("convergence_quick", {})
-    runs = current_runs(conv)
-    svg_chart(runs, sorted({r["model"] for r in runs}), CHART)
-    render(conv)
+    full, quick = res.get("convergence", {}), res.get("convergence_quick", {})
+    runs = current_runs(full) or current_runs(quick)
+    svg_chart(runs, sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", ""))), CHART)
+    render(full, quick)
     suite.log(f"wrote {STATIC_MD} and {CHART}")
     if a.benchmarks:
         import render as benchmarks
