@@ -33,6 +33,11 @@ final class TrainingMasters {
                 yield new ParameterAveragingTrainingMaster.Builder(workers, batchPerWorker)
                         .batchSizePerWorker(batchPerWorker)
                         .averagingFrequency(t.averagingFrequency())
+                        // Average the momentum state with the parameters. DL4J's javadoc calls this the default, but
+                        // the Builder's field is left false: each round's workers then start from the driver's
+                        // updater state, which is never updated (all zeros), so Nesterov's velocity was reset every
+                        // `frequency` minibatches (also with one worker) and a checkpoint held no momentum.
+                        .saveUpdater(true)
                         .workerPrefetchNumBatches(t.prefetch())
                         // batches are built inside the tasks from records: no export to disk, no reshuffle of DataSets
                         .rddTrainingApproach(RDDTrainingApproach.Direct)
