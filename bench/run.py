@@ -143,11 +143,14 @@ def section_fit(q):
 FAST_SWITCHES = ["convoy.fast.cache-mode", "convoy.fast.batchnorm", "convoy.fast.fuse-relu", "convoy.fast.add-relu",
                  "convoy.fast.zero-pad-shortcut"]
 FAST_STEPS = [("DL4J's layers (before)", 0), ("+ cache mode DEVICE", 1), ("+ FastBatchNorm", 2),
-              ("+ BatchNorm+ReLU fused", 3), ("+ add+ReLU vertex", 4), ("+ one-pass option-A shortcut (default)", 5)]
+              ("+ BatchNorm+ReLU fused", 3), ("+ add+ReLU vertex", 4), ("+ one-pass option-A shortcut (all levers on)", 5),
+              ("Convoy's defaults (cache, FastBatchNorm, option-A vertex; fused ReLUs off)", None)]
 
 
 def fast_env(on):
     """CONVOY_JAVA_OPTS switching the first `on` levers on and the rest off."""
+    if on is None:
+        return {"CONVOY_JAVA_OPTS": ""}  # the defaults of io.convoy.zoo.fast.FastPath
     opts = " ".join(f"-D{k}={'true' if i < on else 'false'}" for i, k in enumerate(FAST_SWITCHES))
     return {"CONVOY_JAVA_OPTS": opts}
 
@@ -156,7 +159,7 @@ def section_fastpath(q):
     """bench-train with the levers added one at a time (ResNets) or all off / all on, PyTorch in the same sitting."""
     rows = []
     for model, width in (MODELS[:1] if q else MODELS):
-        steps = FAST_STEPS if model.startswith("resnet") else [FAST_STEPS[0], FAST_STEPS[-1]]
+        steps = FAST_STEPS if model.startswith("resnet") else [FAST_STEPS[0], FAST_STEPS[-2], FAST_STEPS[-1]]
         slow = model.startswith("densenet")
         args = fit_args(model, width, q)
         if slow and not q:

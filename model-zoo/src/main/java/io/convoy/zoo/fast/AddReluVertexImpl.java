@@ -46,8 +46,7 @@ final class AddReluVertexImpl extends BaseGraphVertex {
         int length = Math.toIntExact(a.length());
         BatchNormKernels.forChannels(chunks(length), k -> {
             for (int i = k * CHUNK, end = Math.min(length, i + CHUNK); i < end; i++) {
-                double v = x.get(i) + y.get(i);
-                z.set(i, v > 0 ? v : 0.0);
+                z.set(i, Math.max(x.get(i) + y.get(i), 0.0));
             }
         });
         return out;
@@ -73,7 +72,8 @@ final class AddReluVertexImpl extends BaseGraphVertex {
         int length = Math.toIntExact(a.length());
         BatchNormKernels.forChannels(chunks(length), k -> {
             for (int i = k * CHUNK, end = Math.min(length, i + CHUNK); i < end; i++) {
-                double g = x.get(i) + y.get(i) > 0 ? e.get(i) : 0.0;
+                // a select of constants, not a branch: the mask is unpredictable
+                double g = e.get(i) * (x.get(i) + y.get(i) > 0 ? 1.0 : 0.0);
                 ga.set(i, g);
                 gb.set(i, g);
             }

@@ -75,9 +75,14 @@ final class BatchNormKernels {
             double b = shift[ch];
             for (int img = 0; img < n; img++) {
                 int base = (img * c + ch) * hw;
-                for (int i = base, end = base + hw; i < end; i++) {
-                    double v = x.get(i) * a + b;
-                    y.set(i, relu && v <= 0 ? 0.0 : v);
+                if (relu) { // two loops, so neither tests the flag per element; max without a branch
+                    for (int i = base, end = base + hw; i < end; i++) {
+                        y.set(i, Math.max(x.get(i) * a + b, 0.0));
+                    }
+                } else {
+                    for (int i = base, end = base + hw; i < end; i++) {
+                        y.set(i, x.get(i) * a + b);
+                    }
                 }
             }
         });
@@ -101,10 +106,8 @@ final class BatchNormKernels {
                 int base = (img * c + ch) * hw;
                 for (int i = base, end = base + hw; i < end; i++) {
                     double xv = x.get(i);
-                    if (relu && xv * a + b <= 0) {
-                        continue;
-                    }
-                    double g = dy.get(i);
+                    // the ReLU's mask as a select of constants (a conditional move), not a branch: half the elements go each way
+                    double g = relu ? dy.get(i) * (xv * a + b > 0 ? 1.0 : 0.0) : dy.get(i);
                     sumG += g;
                     sumGx += g * (xv - m);
                 }
@@ -119,7 +122,7 @@ final class BatchNormKernels {
                 int base = (img * c + ch) * hw;
                 for (int i = base, end = base + hw; i < end; i++) {
                     double xv = x.get(i);
-                    double g = relu && xv * a + b <= 0 ? 0.0 : dy.get(i);
+                    double g = relu ? dy.get(i) * (xv * a + b > 0 ? 1.0 : 0.0) : dy.get(i);
                     dx.set(i, k * (g - meanG - (xv - m) * coef));
                 }
             }

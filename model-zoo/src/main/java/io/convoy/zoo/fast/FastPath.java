@@ -1,8 +1,11 @@
 package io.convoy.zoo.fast;
 
 /**
- * Which of Convoy's training-speed levers the zoo's builders use, one switch each, all on by default
- * because each measured faster (BENCHMARKS.md). A switch is a JVM system property read when a graph is
+ * Which of Convoy's training-speed levers the zoo's builders use, one switch each. On by default: the
+ * ones that measured faster (cache mode, FastBatchNorm, the one-pass option-A shortcut; BENCHMARKS.md,
+ * "The fast path"). Off by default: the fused BatchNorm+ReLU and add+ReLU, which are correct (same tests)
+ * but measured about 10 % slower than DL4J's vectorised ReLU after them (their Java loops recompute the
+ * mask in both backward passes). A switch is a JVM system property read when a graph is
  * built, so a benchmark can measure each lever alone ({@code -Dconvoy.fast.batchnorm=false}); a built
  * configuration carries its choice with it (checkpoints keep the layers they were trained with).
  */
@@ -31,7 +34,7 @@ public final class FastPath {
     }
 
     public static boolean fuseRelu() {
-        return batchNorm() && on(FUSE_RELU);
+        return batchNorm() && on(FUSE_RELU, false);
     }
 
     public static boolean zeroPadShortcut() {
@@ -39,13 +42,17 @@ public final class FastPath {
     }
 
     public static boolean addRelu() {
-        return on(ADD_RELU);
+        return on(ADD_RELU, false);
     }
 
     private static boolean on(String key) {
+        return on(key, true);
+    }
+
+    private static boolean on(String key, boolean byDefault) {
         String v = System.getProperty(key);
         if (v == null || v.isBlank()) {
-            return true;
+            return byDefault;
         }
         return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "on", "yes", "1" -> true;
