@@ -1,9 +1,7 @@
 package io.convoy.zoo.fast;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import io.convoy.zoo.vertex.ParameterFreeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * it (He et al. 2016, Fig. 2) without DL4J's ElementWiseVertex copy-then-add and ActivationLayer's
  * copy; its backward writes the masked gradient for both inputs in one pass. Serialises with the model.
  */
-public final class AddReluVertex extends GraphVertex {
+public final class AddReluVertex extends ParameterFreeVertex {
     @Override
     public AddReluVertex clone() {
         return new AddReluVertex();
@@ -27,11 +25,6 @@ public final class AddReluVertex extends GraphVertex {
     @Override
     public int hashCode() {
         return AddReluVertex.class.hashCode();
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
     }
 
     @Override
@@ -51,12 +44,6 @@ public final class AddReluVertex extends GraphVertex {
                     + java.util.Arrays.toString(vertexInputs));
         }
         return vertexInputs[0];
-    }
-
-    @Override
-    public MemoryReport getMemoryReport(InputType... inputTypes) {
-        return new LayerMemoryReport.Builder(null, getClass(), inputTypes[0], inputTypes[0])
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.convoy.zoo.fast;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import io.convoy.zoo.vertex.ParameterFreeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
@@ -14,7 +14,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * the input (x[:, :, ::s, ::s]) followed by zero channels up to {@code outChannels}. DL4J builds the same
  * from a 1x1 max pool (whose backward is slow in libnd4j), a zero-scaled copy and a concatenation.
  */
-public final class ZeroPadShortcutVertex extends GraphVertex {
+public final class ZeroPadShortcutVertex extends ParameterFreeVertex {
     private final int stride;
     private final int outChannels;
 
@@ -48,16 +48,6 @@ public final class ZeroPadShortcutVertex extends GraphVertex {
     @Override
     public int hashCode() {
         return stride * 31 + outChannels;
-    }
-
-    @Override
-    public long numParams(boolean backprop) {
-        return 0;
-    }
-
-    @Override
-    public int minVertexInputs() {
-        return 1;
     }
 
     @Override

@@ -1,10 +1,8 @@
 package io.convoy.zoo.fast;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import io.convoy.zoo.vertex.ParameterFreeVertexImpl;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -12,25 +10,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The runtime side of {@link ZeroPadShortcutVertex}; NCHW. */
-final class ZeroPadShortcutVertexImpl extends BaseGraphVertex {
+final class ZeroPadShortcutVertexImpl extends ParameterFreeVertexImpl {
     private final int stride;
     private final int outChannels;
 
     ZeroPadShortcutVertexImpl(ComputationGraph graph, String name, int vertexIndex, int stride, int outChannels,
                               DataType dataType) {
-        super(graph, name, vertexIndex, null, null, dataType);
+        super(graph, name, vertexIndex, dataType);
         this.stride = stride;
         this.outChannels = outChannels;
-    }
-
-    @Override
-    public boolean hasLayer() {
-        return false;
-    }
-
-    @Override
-    public Layer getLayer() {
-        return null;
     }
 
     @Override
@@ -99,22 +87,6 @@ final class ZeroPadShortcutVertexImpl extends BaseGraphVertex {
             }
         });
         return new Pair<>(null, new INDArray[] {dx});
-    }
-
-    @Override
-    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-        if (backpropGradientsViewArray != null) {
-            throw new IllegalStateException(vertexName + " has no parameters");
-        }
-    }
-
-    @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-                                                           int minibatchSize) {
-        if (maskArrays == null || maskArrays.length == 0) {
-            return null;
-        }
-        return new Pair<>(maskArrays[0], currentMaskState);
     }
 
     @Override

@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 
 /** Configuration side of a vertex without parameters whose output has the shape of its first input. */
-abstract class ParameterFreeVertex extends GraphVertex {
+public abstract class ParameterFreeVertex extends GraphVertex {
     @Override
     public long numParams(boolean backprop) {
         return 0;

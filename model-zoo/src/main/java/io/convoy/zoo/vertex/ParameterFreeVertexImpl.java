@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Runtime side of a vertex without parameters or layer; masks pass through. */
-abstract class ParameterFreeVertexImpl extends BaseGraphVertex {
-    ParameterFreeVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
+public abstract class ParameterFreeVertexImpl extends BaseGraphVertex {
+    protected ParameterFreeVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
         super(graph, name, vertexIndex, null, null, dataType);
     }
 
