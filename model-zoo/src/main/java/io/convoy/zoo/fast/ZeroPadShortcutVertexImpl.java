@@ -38,21 +38,7 @@ final class ZeroPadShortcutVertexImpl extends ParameterFreeVertexImpl {
         int oh = (h + stride - 1) / stride;
         int ow = (w + stride - 1) / stride;
         INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {n, outChannels, oh, ow}, 'c');
-        ChannelData src = ChannelData.of(x);
-        ChannelData dst = ChannelData.of(out);
-        BatchNormKernels.forChannels(n, img -> {
-            for (int ch = 0; ch < c; ch++) {
-                int in0 = (img * c + ch) * h * w;
-                int out0 = (img * outChannels + ch) * oh * ow;
-                for (int i = 0; i < oh; i++) {
-                    int inRow = in0 + i * stride * w;
-                    int outRow = out0 + i * ow;
-                    for (int j = 0; j < ow; j++) {
-                        dst.set(outRow + j, src.get(inRow + j * stride));
-                    }
-                }
-            }
-        });
+        copy(ChannelData.of(x), ChannelData.of(out), n, c, h, w, true);
         return out;
     }
 
@@ -67,12 +53,20 @@ final class ZeroPadShortcutVertexImpl extends ParameterFreeVertexImpl {
         int c = (int) x.size(1);
         int h = (int) x.size(2);
         int w = (int) x.size(3);
-        int oh = (h + stride - 1) / stride;
-        int ow = (w + stride - 1) / stride;
         // zeros where the subsample skipped a pixel
         INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, x.shape(), 'c');
-        ChannelData src = ChannelData.of(eps);
-        ChannelData dst = ChannelData.of(dx);
+        copy(ChannelData.of(eps), ChannelData.of(dx), n, c, h, w, false);
+        return new Pair<>(null, new INDArray[] {dx});
+    }
+
+    /**
+     * Between the input layout [n, c, h, w] and the output layout [n, outChannels, oh, ow]: forward gathers every
+     * stride-th pixel of the input into the output's first c channels; backward scatters the output's gradient back
+     * to those pixels (the destination arrays are zeroed, which leaves the skipped pixels and the pad channels 0).
+     */
+    private void copy(ChannelData from, ChannelData to, int n, int c, int h, int w, boolean forward) {
+        int oh = (h + stride - 1) / stride;
+        int ow = (w + stride - 1) / stride;
         BatchNormKernels.forChannels(n, img -> {
             for (int ch = 0; ch < c; ch++) {
                 int in0 = (img * c + ch) * h * w;
@@ -81,12 +75,15 @@ final class ZeroPadShortcutVertexImpl extends ParameterFreeVertexImpl {
                     int inRow = in0 + i * stride * w;
                     int outRow = out0 + i * ow;
                     for (int j = 0; j < ow; j++) {
-                        dst.set(inRow + j * stride, src.get(outRow + j));
+                        if (forward) {
+                            to.set(outRow + j, from.get(inRow + j * stride));
+                        } else {
+                            to.set(inRow + j * stride, from.get(outRow + j));
+                        }
                     }
                 }
             }
         });
-        return new Pair<>(null, new INDArray[] {dx});
     }
 
     @Override
