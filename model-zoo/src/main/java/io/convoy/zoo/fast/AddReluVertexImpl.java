@@ -32,6 +32,21 @@ final class AddReluVertexImpl extends ParameterFreeVertexImpl {
         ChannelData y = ChannelData.of(b);
         ChannelData z = ChannelData.of(out);
         int length = Math.toIntExact(a.length());
+        if (x instanceof ChannelData.Floats xf && y instanceof ChannelData.Floats yf && z instanceof ChannelData.Floats zf) {
+            BatchNormKernels.forChannels(chunks(length), k -> { // float arrays: the loop the JIT vectorises
+                int from = k * CHUNK;
+                int len = Math.min(length - from, CHUNK);
+                float[] xs = new float[len];
+                float[] ys = new float[len];
+                xf.load(from, xs, len);
+                yf.load(from, ys, len);
+                for (int i = 0; i < len; i++) {
+                    xs[i] = Math.max(xs[i] + ys[i], 0f);
+                }
+                zf.store(from, xs, len);
+            });
+            return out;
+        }
         BatchNormKernels.forChannels(chunks(length), k -> {
             for (int i = k * CHUNK, end = Math.min(length, i + CHUNK); i < end; i++) {
                 z.set(i, Math.max(x.get(i) + y.get(i), 0.0));
@@ -58,10 +73,28 @@ final class AddReluVertexImpl extends ParameterFreeVertexImpl {
         ChannelData ga = ChannelData.of(da);
         ChannelData gb = ChannelData.of(db);
         int length = Math.toIntExact(a.length());
+        if (x instanceof ChannelData.Floats xf && y instanceof ChannelData.Floats yf && e instanceof ChannelData.Floats ef
+                && ga instanceof ChannelData.Floats gaf && gb instanceof ChannelData.Floats gbf) {
+            BatchNormKernels.forChannels(chunks(length), k -> {
+                int from = k * CHUNK;
+                int len = Math.min(length - from, CHUNK);
+                float[] xs = new float[len];
+                float[] ys = new float[len];
+                xf.load(from, xs, len);
+                yf.load(from, ys, len);
+                float[] es = new float[len];
+                ef.load(from, es, len);
+                for (int i = 0; i < len; i++) {
+                    es[i] = es[i] * BatchNormKernels.positive(xs[i] + ys[i]);
+                }
+                gaf.store(from, es, len);
+                gbf.store(from, es, len);
+            });
+            return new Pair<>(null, new INDArray[] {da, db});
+        }
         BatchNormKernels.forChannels(chunks(length), k -> {
             for (int i = k * CHUNK, end = Math.min(length, i + CHUNK); i < end; i++) {
-                // a select of constants, not a branch: the mask is unpredictable
-                double g = e.get(i) * (x.get(i) + y.get(i) > 0 ? 1.0 : 0.0);
+                double g = e.get(i) * BatchNormKernels.positive(x.get(i) + y.get(i));
                 ga.set(i, g);
                 gb.set(i, g);
             }

@@ -59,6 +59,16 @@ abstract sealed class ChannelData permits ChannelData.Floats, ChannelData.Double
             this.b = b;
         }
 
+        /** Copies len elements from index into dst (a memory copy: the buffer is in native order). */
+        void load(int index, float[] dst, int len) {
+            b.get(index, dst, 0, len);
+        }
+
+        /** Copies len elements of src to index. */
+        void store(int index, float[] src, int len) {
+            b.put(index, src, 0, len);
+        }
+
         @Override
         double get(int i) {
             return b.get(i);
