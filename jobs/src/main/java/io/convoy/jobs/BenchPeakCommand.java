@@ -62,8 +62,8 @@ final class BenchPeakCommand implements Callable<Integer> {
         String omp = System.getenv().getOrDefault("OMP_NUM_THREADS", "");
         String blas = System.getenv().getOrDefault("OPENBLAS_CORETYPE", "");
         if (json) {
-            System.out.printf(Locale.ROOT, "{\"framework\":\"dl4j\",\"gemm_n\":%d,\"gemm_gflops\":%.1f,"
-                            + "\"conv\":\"%s\",\"conv3x3_gflops\":%.1f,\"omp_num_threads\":\"%s\",\"openblas_coretype\":\"%s\"}%n",
+            System.out.printf(Locale.ROOT, "{\"framework\":\"dl4j\",\"gemm_n\":%d,\"gemm_gflops\":%.4g,"
+                            + "\"conv\":\"%s\",\"conv3x3_gflops\":%.4g,\"omp_num_threads\":\"%s\",\"openblas_coretype\":\"%s\"}%n",
                     n, gemm, conv, convRate, omp, blas);
         } else {
             System.out.printf(Locale.ROOT, "ND4J sgemm %dx%d: %.1f GFLOP/s; conv2d 3x3 %s: %.1f GFLOP/s"

@@ -37,4 +37,17 @@ class BenchCommandsTest {
         assertTrue(models.contains(String.format("%,d", j.get("params").asLong())), models + "\n" + j);
         assertTrue(models.contains(String.format("%,d", j.get("multiply_adds").asLong())), models + "\n" + j);
     }
+
+    @Test
+    void benchTrainAgainstBuildsTheSecondNetWithThePropertiesAndRestoresThem() throws Exception {
+        JsonNode j = lastJson(ModelsCommandTest.run(0, "bench-train", "--model", "resnet8", "--input", "1x28x28",
+                "--batch", "4", "--warmup", "1", "--windows", "2", "--window-batches", "1", "--width-multiplier", "0.5",
+                "--against", "convoy.fast.batchnorm=false,convoy.fast.zero-pad-shortcut=false", "--json"));
+        assertTrue(j.get("a_img_s").asDouble() > 0 && j.get("b_img_s").asDouble() > 0, j.toString());
+        assertEquals(j.get("b_img_s").asDouble() / j.get("a_img_s").asDouble(), j.get("b_over_a").asDouble(), 0.01, j.toString());
+        // A: Convoy's defaults (FastBatchNorm, option-A vertices); B: DL4J's layers only
+        assertTrue(j.get("a_fast_path_vertices").asLong() > 0, j.toString());
+        assertEquals(0, j.get("b_fast_path_vertices").asLong(), j.toString());
+        assertEquals(null, System.getProperty("convoy.fast.batchnorm"), "the property is restored after B is built");
+    }
 }
