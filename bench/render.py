@@ -156,8 +156,8 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
                  "one after another (`-Dconvoy.fast.*` switches), PyTorch's same net in the same sitting. img/s (median "
                  "window), images per CPU-second of the process (less disturbed by other work on the machine), and the "
                  "ratio to PyTorch's img/s. DenseNet-BC and FractalNet: all off / all on / defaults only (they have no "
-                 "add+ReLU or option-A shortcut). Defaults (`io.convoy.zoo.fast.FastPath`): cache mode, FastBatchNorm and "
-                 "the option-A vertex on; the fused BatchNorm+ReLU and add+ReLU off, because they measured slower.\n")
+                 "add+ReLU or option-A shortcut). Defaults (`io.convoy.zoo.fast.FastPath`): every lever on. `convoy bench-train "
+                 "--against PROPERTY=VALUE` measures one lever as an A/B in one JVM with alternating windows.\n")
         frows = []
         for model, width in [(r["model"], r.get("width", 1.0)) for r in fp if r.get("lever") == "PyTorch"]:
             torch_r = one(fp, model=model, lever="PyTorch")

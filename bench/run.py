@@ -144,7 +144,7 @@ FAST_SWITCHES = ["convoy.fast.cache-mode", "convoy.fast.batchnorm", "convoy.fast
                  "convoy.fast.zero-pad-shortcut"]
 FAST_STEPS = [("DL4J's layers (before)", 0), ("+ cache mode DEVICE", 1), ("+ FastBatchNorm", 2),
               ("+ BatchNorm+ReLU fused", 3), ("+ add+ReLU vertex", 4), ("+ one-pass option-A shortcut (all levers on)", 5),
-              ("Convoy's defaults (cache, FastBatchNorm, option-A vertex; fused ReLUs off)", None)]
+              ("Convoy's defaults (every lever on)", None)]
 
 
 def fast_env(on):

@@ -1,13 +1,14 @@
 package io.convoy.zoo.fast;
 
 /**
- * Which of Convoy's training-speed levers the zoo's builders use, one switch each. On by default: the
- * ones that measured faster (cache mode, FastBatchNorm, the one-pass option-A shortcut; BENCHMARKS.md,
- * "The fast path"). Off by default: the fused BatchNorm+ReLU and add+ReLU, which are correct (same tests)
- * but measured about 10 % slower than DL4J's vectorised ReLU after them (their Java loops recompute the
- * mask in both backward passes). A switch is a JVM system property read when a graph is
- * built, so a benchmark can measure each lever alone ({@code -Dconvoy.fast.batchnorm=false}); a built
- * configuration carries its choice with it (checkpoints keep the layers they were trained with).
+ * Which of Convoy's training-speed levers the zoo's builders use, one switch each, all on by default because
+ * each measured faster (BENCHMARKS.md, "The fast path"): cache mode, FastBatchNorm, BatchNorm with the ReLU
+ * after it fused in, the residual add + ReLU as one vertex, the one-pass option-A shortcut. (The two fused
+ * ReLUs measured ~10 % slower until their loops ran branch-free over float arrays: a mispredicted branch per
+ * element had made the backward pass five times slower than DL4J's vectorised ReLU.) A switch is a JVM system
+ * property read when a graph is built, so a benchmark can measure each lever alone
+ * ({@code -Dconvoy.fast.batchnorm=false}, or {@code convoy bench-train --against}); a built configuration
+ * carries its choice with it (checkpoints keep the layers they were trained with).
  */
 public final class FastPath {
     /** DL4J CacheMode.DEVICE on the graph: convolutions keep their forward output for backward. */
@@ -34,7 +35,7 @@ public final class FastPath {
     }
 
     public static boolean fuseRelu() {
-        return batchNorm() && on(FUSE_RELU, false);
+        return batchNorm() && on(FUSE_RELU);
     }
 
     public static boolean zeroPadShortcut() {
@@ -42,17 +43,13 @@ public final class FastPath {
     }
 
     public static boolean addRelu() {
-        return on(ADD_RELU, false);
+        return on(ADD_RELU);
     }
 
     private static boolean on(String key) {
-        return on(key, true);
-    }
-
-    private static boolean on(String key, boolean byDefault) {
         String v = System.getProperty(key);
         if (v == null || v.isBlank()) {
-            return byDefault;
+            return true;
         }
         return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "on", "yes", "1" -> true;
