@@ -70,13 +70,14 @@ final class EvaluateCommand implements Callable<Integer> {
             selection = EvaluationRun.Options.of(checkpoint == null ? "latest" : checkpoint).selection();
         }
         EvaluationRun.Options options = new EvaluationRun.Options(selection, tta,
-                Duration.ofSeconds(claimTimeoutSeconds), parseSize(inputSize));
+                Duration.ofSeconds(claimTimeoutSeconds), parseSize(spec.commandLine(), inputSize));
         EvaluationRun.Outcome outcome = new EvaluationRun(run, options, overrides).evaluate();
         System.out.println(outcome.summary());
         return outcome.failed() ? ConvoyCli.EXIT_FAILED : 0;
     }
 
-    private int[] parseSize(String s) {
+    /** {@code HxW} of --input-size; null when not given. */
+    static int[] parseSize(CommandLine cli, String s) {
         if (s == null) {
             return null;
         }
@@ -88,7 +89,7 @@ final class EvaluateCommand implements Callable<Integer> {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new CommandLine.ParameterException(spec.commandLine(), "--input-size " + s + ": expected HxW, e.g. 224x224");
+        throw new CommandLine.ParameterException(cli, "--input-size " + s + ": expected HxW, e.g. 224x224");
     }
 
     static final class TtaConverter implements CommandLine.ITypeConverter<TestTimeAugmentation> {
