@@ -1,7 +1,6 @@
 package io.convoy.jobs;
 
 import io.convoy.driver.predict.PredictionRun;
-import io.convoy.worker.augment.TestTimeAugmentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,16 +10,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Predict the classes of new images with a checkpoint of a run, on Spark: per image (or record)",
-                "the top-k classes by name with their probabilities, written as CSV (one file) and Parquet by Spark's",
-                "writers into OUT/predictions.csv/ and OUT/predictions.parquet/. The same preprocessing as evaluate:",
-                "resize + centre crop to the run's images, the run's normalisation, the same test-time views.",
-                "INPUT: image files (.jpg, .jpeg, .png) or folders of them, searched at every depth; a directory of",
-                "prepared shards (its test split); a directory of MNIST IDX or CIFAR-10 files (its test split), a",
-                "CIFAR batch file (*.bin) or an IDX images file. Paths are local or Hadoop URIs (hdfs://, s3a://).",
-                "One image file alone prints its prediction on stdout (--output optional).",
-                "Exit codes: 0 done, 1 failed (more unreadable images than --max-bad, no good checkpoint), 2 bad usage",
-                "(also: the checkpoint's class count differs from the input data set's)."},
+        description = {"Predict the classes of new images with a checkpoint of a run, on Spark.",
+                "Per image (or record): the top-k classes by name with their probabilities,",
+                "written by Spark's writers as CSV (one file) and Parquet into",
+                "OUT/predictions.csv/ and OUT/predictions.parquet/. Preprocessing as evaluate:",
+                "resize + centre crop to the run's images, the run's normalisation, the",
+                "same test-time views.",
+                "INPUT: image files (.jpg, .jpeg, .png) or folders searched at every depth;",
+                "prepared shards (their test split); a directory of MNIST IDX or CIFAR-10",
+                "files (its test split); a CIFAR batch file (*.bin) or an IDX images file.",
+                "Local paths or Hadoop URIs (hdfs://, s3a://). One image file alone prints",
+                "its prediction on stdout (then --output is optional).",
+                "Exit codes: 0 done, 1 failed (more unreadable images than --max-bad, no good",
+                "checkpoint), 2 bad usage (also: the checkpoint's class count differs from",
+                "the input data set's)."},
         footer = {"", "Examples:",
                 "  convoy predict --run runs/resnet8-20261123-101500-1a2b photos/ --output predictions/",
                 "  convoy predict --run runs/r1 --checkpoint best cat.jpg",
@@ -33,8 +36,8 @@ final class PredictCommand implements Callable<Integer> {
     String run;
 
     @Option(names = "--checkpoint", defaultValue = "latest", paramLabel = "latest|best|epoch-N",
-            description = {"Which checkpoint (default: ${DEFAULT-VALUE}). best: lowest validation top-1 error in the",
-                    "manifest. A corrupt latest/best falls back to the previous good one."})
+            description = "Which checkpoint (default: ${DEFAULT-VALUE}). best: lowest validation top-1 error in the"
+                    + " manifest. A corrupt latest/best falls back to the previous good one.")
     String checkpoint;
 
     @Option(names = "--output", paramLabel = "OUT",
@@ -46,22 +49,15 @@ final class PredictCommand implements Callable<Integer> {
     int topK;
 
     @Option(names = "--max-bad", defaultValue = "10", paramLabel = "N",
-            description = {"Unreadable or undecodable images skipped, each named in a warning, before the run fails",
-                    "(default: ${DEFAULT-VALUE})."})
+            description = "Unreadable or undecodable images skipped, each named in a warning, before the run fails"
+                    + " (default: ${DEFAULT-VALUE}).")
     int maxBad;
 
-    @Option(names = "--tta", defaultValue = "centre", paramLabel = "centre|flip|ten-crop",
-            converter = EvaluateCommand.TtaConverter.class,
-            description = {"Test-time views, probabilities averaged (default: ${DEFAULT-VALUE}), as evaluate."})
-    TestTimeAugmentation tta;
-
-    @Option(names = "--input-size", paramLabel = "HxW",
-            description = "The network's input size when smaller than the run's images, as evaluate (default: the same).")
-    String inputSize;
+    @CommandLine.Mixin
+    ViewOptions views;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT | KEY=VALUE",
-            description = {"Inputs (see above), and overrides of the run's saved config (KEY=VALUE, e.g.",
-                    "spark.master=local[2])."})
+            description = "Inputs (see above), and overrides of the run's saved config, e.g. spark.master=local[2].")
     List<String> arguments = new ArrayList<>();
 
     @Override
@@ -81,8 +77,8 @@ final class PredictCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "no INPUT: name image files or folders, prepared"
                     + " shards, or IDX/CIFAR files");
         }
-        PredictionRun.Options options = new PredictionRun.Options(checkpoint, tta,
-                EvaluateCommand.parseSize(spec.commandLine(), inputSize), topK, maxBad, output);
+        PredictionRun.Options options = new PredictionRun.Options(checkpoint, views.tta, views.inputSize(), topK, maxBad,
+                output);
         PredictionRun.Outcome outcome = new PredictionRun(run, inputs, options, overrides).run();
         if (outcome.single() != null) {
             System.out.println(outcome.describe(outcome.single()));

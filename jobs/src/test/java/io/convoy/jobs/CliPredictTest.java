@@ -87,6 +87,25 @@ class CliPredictTest {
     }
 
     @Test
+    void helpDescribesPredict() throws Exception {
+        Run top = cli("--help");
+        assertEquals(0, top.code());
+        assertTrue(top.out().lines().anyMatch(l -> l.strip().startsWith("predict ")), top.out());
+        Run help = cli("predict", "--help");
+        assertEquals(0, help.code());
+        Files.writeString(tmp.resolve("predict-help.txt"), help.out());
+        System.err.println(help.out()); // shown in the surefire report
+        for (String option : List.of("--run=DIR", "--checkpoint=latest|best|epoch-N", "--output=OUT", "--top-k=K",
+                "--max-bad=N", "--tta=centre|flip|ten-crop", "--input-size=HxW", "INPUT | KEY=VALUE")) {
+            assertTrue(help.out().contains(option), option + " in\n" + help.out());
+        }
+        assertTrue(help.out().contains("Exit codes: 0 done, 1 failed"), help.out());
+        // evaluate keeps its view options (declared once, for both commands)
+        Run eval = cli("evaluate", "--help");
+        assertTrue(eval.out().contains("--tta=centre|flip|ten-crop") && eval.out().contains("--input-size=HxW"), eval.out());
+    }
+
+    @Test
     void predictAgreesWithEvaluateAndSkipsBadImagesWithinTheBound() throws Exception {
         Path data = tmp.resolve("cifar");
         SyntheticImages.writeCifar10Dir(data, 1, 200, 53, 4);
