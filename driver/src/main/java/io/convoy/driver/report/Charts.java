@@ -18,7 +18,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Line charts drawn by XChart and encoded as PNG. XChart's default tick labels print every digit of a double
  * ({@code 0.616612435154067}); here each axis gets a decimal pattern with as many digits as its tick spacing
- * needs, a value axis that spans more than a decade (a stepped learning rate) is logarithmic, a piecewise
+ * needs, a rate that spans a decade or more (a stepped learning rate) goes on a logarithmic axis, a piecewise
  * constant series (the learning rate of an epoch) is drawn as steps, and the legend sits below the plot where it
  * covers no curve.
  */
@@ -43,6 +43,13 @@ public final class Charts {
         STEPS
     }
 
+    /** The value axis. */
+    public enum Scale {
+        LINEAR,
+        /** logarithmic when every value is positive and they span a decade or more (a learning rate) */
+        LOG_WHEN_WIDE
+    }
+
     /** One curve; a series without points is left out. */
     public record Series(String name, double[] x, double[] y, Shape shape) {
         public Series {
@@ -61,6 +68,11 @@ public final class Charts {
      * @return null when no series has a point
      */
     public static XYChart chart(String title, String xTitle, String yTitle, List<Series> series) {
+        return chart(title, xTitle, yTitle, series, Scale.LINEAR);
+    }
+
+    /** As {@link #chart(String, String, String, List)} with the value axis' scale chosen. */
+    public static XYChart chart(String title, String xTitle, String yTitle, List<Series> series, Scale scale) {
         List<Series> drawn = series.stream().filter(s -> s.x().length > 0).toList();
         if (drawn.isEmpty()) {
             return null;
@@ -74,7 +86,7 @@ public final class Charts {
         double[] xs = drawn.stream().flatMapToDouble(d -> Arrays.stream(d.x())).filter(Double::isFinite).toArray();
         double[] ys = drawn.stream().flatMapToDouble(d -> Arrays.stream(d.y())).filter(Double::isFinite).toArray();
         s.setXAxisDecimalPattern(decimalPattern(xs, false, true));
-        boolean log = logarithmic(ys);
+        boolean log = scale == Scale.LOG_WHEN_WIDE && logarithmic(ys);
         s.setYAxisLogarithmic(log);
         s.setYAxisDecimalPattern(decimalPattern(ys, log, log));
         for (Series d : drawn) {
@@ -96,7 +108,12 @@ public final class Charts {
 
     /** @return PNG bytes, or null when no series has a point */
     public static byte[] png(String title, String xTitle, String yTitle, List<Series> series) {
-        XYChart chart = chart(title, xTitle, yTitle, series);
+        return png(title, xTitle, yTitle, series, Scale.LINEAR);
+    }
+
+    /** @return PNG bytes, or null when no series has a point */
+    public static byte[] png(String title, String xTitle, String yTitle, List<Series> series, Scale scale) {
+        XYChart chart = chart(title, xTitle, yTitle, series, scale);
         if (chart == null) {
             return null;
         }

@@ -110,7 +110,7 @@ public final class RunReports {
                         new Charts.Series("top-5 error", validationSeries(val, 1)[0], validationSeries(val, 1)[1], Charts.Shape.POINTS))),
                 "no epoch evaluated");
         r.chart("lr.png", "Learning rate", Charts.png("Learning rate", "epoch", "learning rate",
-                List.of(learningRateSeries(run.epochs()))), "none recorded");
+                List.of(learningRateSeries(run.epochs())), Charts.Scale.LOG_WHEN_WIDE), "none recorded");
         r.chart("throughput.png", "Training throughput (images/s)", Charts.png("Training throughput", "epoch", "images/s",
                 List.of(points("images/s", run.epochs(), "images_per_second"))), "none recorded");
         r.chart("memory.png", "Executor memory (MB, largest executor)", Charts.png("Executor memory", "epoch", "MB",

@@ -66,7 +66,7 @@ class ChartsTest {
         // the rate of epoch e holds from e - 1 to e; the last step ends at the end of epoch 4
         assertArrayEquals(new double[] {0, 1, 2, 3, 4}, lr.x());
         assertArrayEquals(new double[] {0.1, 0.1, 0.01, 0.001, 0.001}, lr.y());
-        XYChart chart = Charts.chart("Learning rate", "epoch", "learning rate", List.of(lr));
+        XYChart chart = Charts.chart("Learning rate", "epoch", "learning rate", List.of(lr), Charts.Scale.LOG_WHEN_WIDE);
         XYSeries s = chart.getSeriesMap().get("learning rate");
         assertEquals(XYSeries.XYSeriesRenderStyle.Step, s.getXYSeriesRenderStyle(), "a step schedule, not a ramp");
         assertTrue(chart.getStyler().isYAxisLogarithmic(), "0.1 to 0.001 spans two decades");
@@ -76,10 +76,14 @@ class ChartsTest {
 
         // a constant rate stays on a linear axis
         XYChart constant = Charts.chart("Learning rate", "epoch", "learning rate",
-                List.of(RunReports.learningRateSeries(List.of(epoch(1, 2.0, 0.05), epoch(2, 1.0, 0.05)))));
+                List.of(RunReports.learningRateSeries(List.of(epoch(1, 2.0, 0.05), epoch(2, 1.0, 0.05)))), Charts.Scale.LOG_WHEN_WIDE);
         assertFalse(constant.getStyler().isYAxisLogarithmic());
         // and a rate of 0 (cosine's last epoch) cannot go on a log axis
         assertFalse(Charts.logarithmic(new double[] {0.1, 0.0}));
+        // errors from 45% to 3% stay linear: the log axis is the learning rate's
+        XYChart errors = Charts.chart("Validation error", "epoch", "error (%)", List.of(new Charts.Series("top-1 error",
+                new double[] {1, 2}, new double[] {44.82, 3.25}, Charts.Shape.POINTS)));
+        assertFalse(errors.getStyler().isYAxisLogarithmic());
     }
 
     @Test
