@@ -163,6 +163,14 @@ class CliPredictTest {
         assertTrue(single.out().matches("(?s)\\S*photo\\.png: \\w+ \\d+\\.\\d\\d%, \\w+ \\d+\\.\\d\\d%, \\w+ \\d+\\.\\d\\d%\\s*"),
                 single.out());
 
+        // one image that is no image: named, and the run fails
+        Path fake = tmp.resolve("fake.png");
+        Files.writeString(fake, "GIF89a, not really");
+        Run unreadable = cli(with(new String[] {"predict", "--run", r, fake.toString()}, SPARK));
+        assertEquals(1, unreadable.code(), unreadable.out() + unreadable.err());
+        assertTrue(unreadable.err().contains("no input could be read: ") && unreadable.err().contains("fake.png: "),
+                unreadable.err());
+
         // a folder with two images and three bad files: named and skipped within the bound, fatal beyond it
         Path folder = tmp.resolve("incoming/day1");
         Files.createDirectories(folder);

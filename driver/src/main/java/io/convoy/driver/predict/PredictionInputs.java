@@ -3,7 +3,6 @@ package io.convoy.driver.predict;
 import io.convoy.driver.HadoopPaths;
 import io.convoy.driver.config.ConfigValidationException;
 import io.convoy.driver.data.DatasetManifest;
-import io.convoy.worker.data.folder.ImageFile;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -231,6 +231,9 @@ public final class PredictionRun {
                         + options.maxBad() + ": " + String.join("; ", skipped.subList(0, Math.min(NAMED, skipped.size())))
                         + (skipped.size() > NAMED ? "; ..." : ""), null);
             }
+            if (n == 0) {
+                throw new PredictionFailedException("no input could be read: " + String.join("; ", skipped), null);
+            }
             List<String> written = new ArrayList<>();
             if (!targets.isEmpty()) {
                 write(sc, predictions, classNames, k, targets);
