@@ -108,7 +108,7 @@ class CliPredictTest {
     @Test
     void predictAgreesWithEvaluateAndSkipsBadImagesWithinTheBound() throws Exception {
         Path data = tmp.resolve("cifar");
-        SyntheticImages.writeCifar10Dir(data, 1, 200, 53, 4);
+        SyntheticImages.writeCifar10Dir(data, 5, 40, 53, 4); // all five batches, as prepare-data wants them
         Path runs = tmp.resolve("runs");
         assertEquals(0, cli(with(new String[] {"train", "data.format=cifar10", "data.path=" + data, "run.dir=" + runs,
                 "model.name=resnet8", "train.epochs=1", "train.batch-size-per-worker=25", "train.workers=2",
@@ -149,6 +149,21 @@ class CliPredictTest {
         } finally {
             spark.stop();
         }
+        // the same split as prepared shards: the same predictions
+        Path shards = tmp.resolve("shards");
+        Run prepared = cli("prepare-data", "--source", "cifar10", "--input", data.toString(), "--output", shards.toString(),
+                "--master", "local[2]");
+        assertEquals(0, prepared.code(), prepared.out() + prepared.err());
+        Path outShards = tmp.resolve("out-shards");
+        Run fromShards = cli(with(new String[] {"predict", "--run", r, shards.toString(), "--output", outShards.toString()}, SPARK));
+        assertEquals(0, fromShards.code(), fromShards.out() + fromShards.err());
+        List<CSVRecord> shardRows = csv(outShards.resolve("predictions.csv"));
+        assertEquals(53, shardRows.size());
+        assertTrue(shardRows.get(0).get("input").endsWith("shards#test/0"), shardRows.get(0).get("input"));
+        assertEquals(top1, shardRows.stream().filter(x -> inTop(x, 1)).count());
+        assertEquals(rows.stream().map(x -> x.get("class_1")).toList(), shardRows.stream().map(x -> x.get("class_1")).toList(),
+                "record by record the same top class");
+
         // the output is never overwritten
         Run again = cli(with(new String[] {"predict", "--run", r, data.toString(), "--output", out.toString()}, SPARK));
         assertEquals(2, again.code());
@@ -209,6 +224,14 @@ class CliPredictTest {
                 tmp.resolve("out4").toString()}, SPARK));
         assertEquals(2, other.code(), other.out() + other.err());
         assertTrue(other.err().contains("has 100 classes") && other.err().contains("predicts 10"), other.err());
+
+        // an IDX file of digits for a checkpoint of colour images: refused naming both shapes
+        Path digits = tmp.resolve("digits");
+        SyntheticImages.writeMnistDir(digits, 10, 10, 3);
+        Run idx = cli(with(new String[] {"predict", "--run", r, digits.resolve("t10k-images-idx3-ubyte").toString(), "--output",
+                tmp.resolve("out5").toString()}, SPARK));
+        assertEquals(2, idx.code(), idx.out() + idx.err());
+        assertTrue(idx.err().contains("holds 1x28x28 images") && idx.err().contains("takes 3x32x32"), idx.err());
 
         // bad usage
         assertEquals(2, cli("predict", "--run", r, data.toString()).code(), "--output needed for a data set");
