@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "convoy", mixinStandardHelpOptions = true, versionProvider = ConvoyCli.Version.class,
         description = "Train residual-era convnets with Deeplearning4j on Apache Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ReportCommand.class, ModelsCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class, ModelsCommand.class,
                 PrepareDataCommand.class, BenchDataCommand.class, BenchTrainCommand.class, BenchPeakCommand.class, LocalClusterCommand.class, SweepCommand.class, CommandLine.HelpCommand.class})
 public final class ConvoyCli implements Runnable {
     public static final int EXIT_FAILED = 1;
@@ -27,7 +27,7 @@ public final class ConvoyCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (train, evaluate, report, models)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (train, evaluate, predict, report, models)");
     }
 
     public static void main(String[] args) {

@@ -2,7 +2,6 @@ package io.convoy.jobs;
 
 import io.convoy.driver.eval.CheckpointSelection;
 import io.convoy.driver.eval.EvaluationRun;
-import io.convoy.worker.augment.TestTimeAugmentation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,15 +36,8 @@ final class EvaluateCommand implements Callable<Integer> {
             "started together share the work through claim files in the run directory."})
     boolean newOnly;
 
-    @Option(names = "--tta", defaultValue = "centre", paramLabel = "centre|flip|ten-crop",
-            converter = TtaConverter.class,
-            description = {"Test-time views, probabilities averaged (default: ${DEFAULT-VALUE}). ten-crop: the four",
-                    "corners and the centre and their mirrors; needs images larger than --input-size."})
-    TestTimeAugmentation tta;
-
-    @Option(names = "--input-size", paramLabel = "HxW",
-            description = "The network's input size when smaller than the stored images (default: the stored size).")
-    String inputSize;
+    @CommandLine.Mixin
+    ViewOptions views;
 
     @Option(names = "--claim-timeout", defaultValue = "600", paramLabel = "SECONDS",
             description = "A claim not refreshed for this long belongs to a dead evaluator and is taken over (default: ${DEFAULT-VALUE}).")
@@ -69,36 +61,10 @@ final class EvaluateCommand implements Callable<Integer> {
         } else {
             selection = EvaluationRun.Options.of(checkpoint == null ? "latest" : checkpoint).selection();
         }
-        EvaluationRun.Options options = new EvaluationRun.Options(selection, tta,
-                Duration.ofSeconds(claimTimeoutSeconds), parseSize(inputSize));
+        EvaluationRun.Options options = new EvaluationRun.Options(selection, views.tta,
+                Duration.ofSeconds(claimTimeoutSeconds), views.inputSize());
         EvaluationRun.Outcome outcome = new EvaluationRun(run, options, overrides).evaluate();
         System.out.println(outcome.summary());
         return outcome.failed() ? ConvoyCli.EXIT_FAILED : 0;
-    }
-
-    private int[] parseSize(String s) {
-        if (s == null) {
-            return null;
-        }
-        String[] p = s.toLowerCase().split("x");
-        try {
-            if (p.length == 2 && Integer.parseInt(p[0]) > 0 && Integer.parseInt(p[1]) > 0) {
-                return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new CommandLine.ParameterException(spec.commandLine(), "--input-size " + s + ": expected HxW, e.g. 224x224");
-    }
-
-    static final class TtaConverter implements CommandLine.ITypeConverter<TestTimeAugmentation> {
-        @Override
-        public TestTimeAugmentation convert(String value) {
-            try {
-                return TestTimeAugmentation.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }

@@ -227,7 +227,7 @@ public final class ConfigLoader {
                 nonNegative(c, "train.optimizer.weight-decay"),
                 enumValue(c, "train.lr-schedule.type", ScheduleType.class), milestones,
                 positive(c, "train.lr-schedule.gamma"), c.getLong("train.seed"), lrScaling(c),
-                atLeast(c, "train.lr-schedule.warmup-epochs", 0), preciseBn(c));
+                atLeast(c, "train.lr-schedule.warmup-epochs", 0), preciseBn(c), atLeast(c, "train.loss-sample-every", 0));
         if (train.warmupEpochs() >= epochs && epochs > 1) {
             throw ConfigValidationException.badValue("train.lr-schedule.warmup-epochs", train.warmupEpochs(),
                     "fewer than train.epochs = " + epochs);

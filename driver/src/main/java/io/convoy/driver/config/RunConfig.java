@@ -50,7 +50,7 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
                                 int averagingFrequency, int prefetch, SharingSettings sharing,
                                 double lr, double momentum, double weightDecay,
                                 ScheduleType schedule, List<Integer> milestones, double gamma, long seed,
-                                LrScaling lrScaling, int warmupEpochs, PreciseBnSettings preciseBn) {
+                                LrScaling lrScaling, int warmupEpochs, PreciseBnSettings preciseBn, int lossSampleEvery) {
     }
 
     /**

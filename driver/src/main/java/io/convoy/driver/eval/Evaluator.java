@@ -7,6 +7,7 @@ import io.convoy.worker.augment.TestTimeAugmentation;
 import io.convoy.worker.batch.MinibatchFunction;
 import io.convoy.worker.data.ImageRecord;
 import io.convoy.worker.data.ImageSplit;
+import io.convoy.worker.predict.PredictionInput;
 import io.convoy.zoo.InputShape;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -76,14 +77,7 @@ public final class Evaluator {
             return records.mapPartitions(it -> {
                 List<EvalCounts> counts = fresh(n, spec.numClasses());
                 if (it.hasNext()) {
-                    INDArray p = weights.value().dup();
-                    List<ComputationGraph> nets = new ArrayList<>();
-                    for (String json : confs.value()) {
-                        ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
-                        net.init(p, false); // inference only: the variants can share one parameter array
-                        nets.add(net);
-                    }
-                    score(nets, it, spec, counts);
+                    score(networks(confs.value(), weights.value()), it, spec, counts);
                 }
                 return List.of(counts).iterator();
             }, false).reduce(Evaluator::merge);
@@ -91,6 +85,56 @@ public final class Evaluator {
             confs.unpersist();
             weights.unpersist();
         }
+    }
+
+    /**
+     * Class probabilities of every input, through the evaluation's path (same views, normalisation and
+     * averaging), with the {@code k} most probable classes of each, in the inputs' order. Lazy: nothing runs
+     * until the result is used.
+     */
+    public static JavaRDD<Prediction> predict(JavaSparkContext sc, ComputationGraph net, JavaRDD<PredictionInput> inputs,
+                                              Spec spec, int k) {
+        if (k < 1 || k > spec.numClasses()) {
+            throw new IllegalArgumentException("top-k " + k + ": expected 1.." + spec.numClasses());
+        }
+        Broadcast<List<String>> confs = sc.broadcast(List.of(net.getConfiguration().toJson()));
+        Broadcast<INDArray> weights = sc.broadcast(net.params().dup());
+        return inputs.mapPartitions(it -> {
+            List<Prediction> out = new ArrayList<>();
+            if (!it.hasNext()) {
+                return out.iterator();
+            }
+            List<ComputationGraph> nets = networks(confs.value(), weights.value());
+            List<CropView> views = spec.views();
+            List<PredictionInput> batch = new ArrayList<>(spec.batchSize());
+            List<ImageRecord> records = new ArrayList<>(spec.batchSize());
+            while (it.hasNext()) {
+                batch.clear();
+                records.clear();
+                while (batch.size() < spec.batchSize() && it.hasNext()) {
+                    PredictionInput in = it.next();
+                    batch.add(in);
+                    records.add(in.record());
+                }
+                float[] p = probabilities(nets, records, views, spec)[0];
+                for (int i = 0; i < batch.size(); i++) {
+                    out.add(Prediction.top(batch.get(i), p, i * spec.numClasses(), spec.numClasses(), k));
+                }
+            }
+            return out.iterator();
+        }, true);
+    }
+
+    /** The graphs of a task, sharing one copy of the parameters (inference only). */
+    private static List<ComputationGraph> networks(List<String> confs, INDArray params) {
+        INDArray p = params.dup();
+        List<ComputationGraph> nets = new ArrayList<>();
+        for (String json : confs) {
+            ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
+            net.init(p, false); // inference only: the variants can share one parameter array
+            nets.add(net);
+        }
+        return nets;
     }
 
     /** The same evaluation in this JVM, through the same code path as the Spark tasks. */
@@ -147,6 +191,17 @@ public final class Evaluator {
     /** Averages each variant's class probabilities over the views, then counts every record of the batch. */
     private static void scoreBatch(List<ComputationGraph> nets, List<ImageRecord> batch, List<CropView> views, Spec spec,
                                    List<EvalCounts> counts) {
+        float[][] sums = probabilities(nets, batch, views, spec);
+        int k = spec.numClasses();
+        for (int v = 0; v < nets.size(); v++) {
+            for (int i = 0; i < batch.size(); i++) {
+                counts.get(v).add(batch.get(i).label(), sums[v], i * k);
+            }
+        }
+    }
+
+    /** Per variant, the class probabilities of the batch's records ({@code n x numClasses}, row-major) averaged over the views. */
+    private static float[][] probabilities(List<ComputationGraph> nets, List<ImageRecord> batch, List<CropView> views, Spec spec) {
         int n = batch.size();
         int k = spec.numClasses();
         InputShape in = spec.network();
@@ -171,16 +226,13 @@ public final class Evaluator {
                 }
             }
         }
-        for (int v = 0; v < nets.size(); v++) {
-            float[] s = sums[v];
-            if (views.size() > 1) {
+        if (views.size() > 1) {
+            for (float[] s : sums) {
                 for (int j = 0; j < s.length; j++) {
                     s[j] /= views.size();
                 }
             }
-            for (int i = 0; i < n; i++) {
-                counts.get(v).add(batch.get(i).label(), s, i * k);
-            }
         }
+        return sums;
     }
 }

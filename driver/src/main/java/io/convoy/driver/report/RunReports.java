@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,18 +98,26 @@ public final class RunReports {
         summary.add(List.of("mean throughput", Double.isNaN(throughput) ? "-" : String.format(Locale.ROOT, "%.0f images/s", throughput)));
         r.table(new Table("summary", List.of("", "value"), summary));
 
-        r.heading("Curves by epoch");
-        r.chart("loss.png", "Training loss", Charts.byEpoch("Training loss", "loss",
-                Map.of("training loss", series(run.epochs(), "train_loss", 1))), "none recorded (gradient sharing reports no loss)");
+        r.heading("Curves");
+        r.paragraph("x axis: epochs; a fraction is a point inside an epoch. Loss per iteration where training sampled it "
+                + "(train.loss-sample-every), the learning rate as the schedule set it (constant within an epoch, "
+                + "logarithmic axis when it spans a decade or more), throughput and executor memory per epoch.");
+        r.chart("loss.png", "Training loss", Charts.png("Training loss", "epoch", "loss", lossSeries(run.epochs())),
+                "none recorded (gradient sharing reports no loss)");
         Map<Integer, double[]> val = run.validationByEpoch();
-        Map<String, double[][]> errors = new LinkedHashMap<>();
-        errors.put("top-1 error", validationSeries(val, 0));
-        errors.put("top-5 error", validationSeries(val, 1));
-        r.chart("error.png", "Validation error (%)", Charts.byEpoch("Validation error", "error (%)", errors), "no epoch evaluated");
-        r.chart("lr.png", "Learning rate", Charts.byEpoch("Learning rate", "learning rate",
-                Map.of("learning rate", series(run.epochs(), "lr", 1))), "none recorded");
-        r.chart("throughput.png", "Training throughput (images/s)", Charts.byEpoch("Training throughput", "images/s",
-                Map.of("images/s", series(run.epochs(), "images_per_second", 1))), "none recorded");
+        r.chart("error.png", "Validation error (%)", Charts.png("Validation error", "epoch", "error (%)",
+                List.of(new Charts.Series("top-1 error", validationSeries(val, 0)[0], validationSeries(val, 0)[1], Charts.Shape.POINTS),
+                        new Charts.Series("top-5 error", validationSeries(val, 1)[0], validationSeries(val, 1)[1], Charts.Shape.POINTS))),
+                "no epoch evaluated");
+        r.chart("lr.png", "Learning rate", Charts.png("Learning rate", "epoch", "learning rate",
+                List.of(learningRateSeries(run.epochs())), Charts.Scale.LOG_WHEN_WIDE), "none recorded");
+        r.chart("throughput.png", "Training throughput (images/s)", Charts.png("Training throughput", "epoch", "images/s",
+                List.of(points("images/s", run.epochs(), "images_per_second"))), "none recorded");
+        r.chart("memory.png", "Executor memory (MB, largest executor)", Charts.png("Executor memory", "epoch", "MB",
+                List.of(points("resident set", run.epochs(), "executor_rss_mb"),
+                        points("heap after GC", run.epochs(), "executor_heap_after_gc_mb"),
+                        points("ND4J native", run.epochs(), "executor_native_mb"))),
+                "none recorded (runs before the executor probe)");
 
         r.heading("Epochs");
         List<List<String>> epochRows = new ArrayList<>();
@@ -187,7 +194,7 @@ public final class RunReports {
     static Report comparison(String parentName, List<RunData> runs) {
         Report r = new Report("Convoy runs in " + parentName);
         List<List<String>> rows = new ArrayList<>();
-        Map<String, double[][]> curves = new LinkedHashMap<>();
+        List<Charts.Series> curves = new ArrayList<>();
         for (RunData d : runs) {
             Optional<RunData.Best> b = d.best();
             rows.add(List.of(d.id(), d.model(), d.trainableParams().map(RunReports::count).orElse("-"),
@@ -196,26 +203,88 @@ public final class RunReports {
                     b.map(x -> String.valueOf(x.epoch())).orElse("-"),
                     d.wallTime().map(RunReports::duration).orElse("-"),
                     duration(Duration.ofMillis(Math.round(d.trainingSeconds() * 1000)))));
-            curves.put(d.id(), validationSeries(d.validationByEpoch(), 0));
+            double[][] v = validationSeries(d.validationByEpoch(), 0);
+            curves.add(new Charts.Series(d.id(), v[0], v[1], Charts.Shape.POINTS));
         }
         r.table(new Table("runs", List.of("run", "model", "trainable parameters", "epochs", "best top-1 error",
                 "best top-5 error", "best epoch", "wall time", "training time"), rows));
         r.paragraph("Sorted by best top-1 error. Best: the checkpoint with the lowest validation top-1 error, counted by "
                 + "convoy evaluate (centre view) where it ran, else by training's evaluation after the epoch.");
-        r.chart("top1.png", "Validation top-1 error by epoch (%)", Charts.byEpoch("Validation top-1 error", "error (%)", curves),
+        r.chart("top1.png", "Validation top-1 error by epoch (%)", Charts.png("Validation top-1 error", "epoch", "error (%)", curves),
                 "no run has an evaluated epoch");
         return r;
     }
 
-    private static double[][] series(List<Map<String, Object>> rows, String key, double scale) {
+    private static double[][] series(List<Map<String, Object>> rows, String key) {
         List<double[]> points = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             double v = RunData.number(row.get(key));
             if (!Double.isNaN(v)) {
-                points.add(new double[] {RunData.number(row.get("epoch")), v * scale});
+                points.add(new double[] {RunData.number(row.get("epoch")), v});
             }
         }
         return new double[][] {points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray()};
+    }
+
+    private static Charts.Series points(String name, List<Map<String, Object>> rows, String key) {
+        double[][] s = series(rows, key);
+        return new Charts.Series(name, s[0], s[1], Charts.Shape.POINTS);
+    }
+
+    /**
+     * The rate of epoch e holds from e - 1 to e (the driver sets it before the epoch): a step from each epoch's
+     * start, and a last point at the end of the last epoch so its step has a length.
+     */
+    static Charts.Series learningRateSeries(List<Map<String, Object>> rows) {
+        double[][] s = series(rows, "lr");
+        int n = s[0].length;
+        double[] x = new double[n == 0 ? 0 : n + 1];
+        double[] y = new double[x.length];
+        for (int i = 0; i < n; i++) {
+            x[i] = s[0][i] - 1;
+            y[i] = s[1][i];
+        }
+        if (n > 0) {
+            x[n] = s[0][n - 1];
+            y[n] = s[1][n - 1];
+        }
+        return new Charts.Series("learning rate", x, y, Charts.Shape.STEPS);
+    }
+
+    /**
+     * The loss sampled during each epoch ({@code loss_samples}: [iteration, loss] pairs, with the epoch's
+     * first and last iteration in {@code iteration_start} / {@code iteration_end}) as a line at fractional
+     * epochs, and the epoch's loss as points at the epoch's end; runs without samples have only the points.
+     */
+    static List<Charts.Series> lossSeries(List<Map<String, Object>> rows) {
+        List<double[]> samples = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            double epoch = RunData.number(row.get("epoch"));
+            double first = RunData.number(row.get("iteration_start"));
+            double last = RunData.number(row.get("iteration_end"));
+            if (!(row.get("loss_samples") instanceof List<?> list) || Double.isNaN(first) || !(last > first)) {
+                continue;
+            }
+            for (Object o : list) {
+                if (o instanceof List<?> pair && pair.size() == 2) {
+                    double it = RunData.number(pair.get(0));
+                    double loss = RunData.number(pair.get(1));
+                    if (!Double.isNaN(it) && !Double.isNaN(loss)) {
+                        samples.add(new double[] {epoch - 1 + (it - first) / (last - first), loss});
+                    }
+                }
+            }
+        }
+        double[][] byEpoch = series(rows, "train_loss");
+        return List.of(new Charts.Series("every " + sampleSpacing(rows) + " iterations",
+                        samples.stream().mapToDouble(p -> p[0]).toArray(), samples.stream().mapToDouble(p -> p[1]).toArray(),
+                        Charts.Shape.LINE),
+                new Charts.Series("epoch (last averaging round)", byEpoch[0], byEpoch[1], Charts.Shape.POINTS));
+    }
+
+    private static String sampleSpacing(List<Map<String, Object>> rows) {
+        return rows.stream().map(r -> RunData.number(r.get("loss_sample_every"))).filter(v -> !Double.isNaN(v))
+                .findFirst().map(v -> String.valueOf((long) (double) v)).orElse("N");
     }
 
     private static double[][] validationSeries(Map<Integer, double[]> byEpoch, int which) {

@@ -25,7 +25,9 @@ import java.util.Optional;
 import java.util.Set;
 import io.convoy.driver.train.sharing.AeronDirectories;
 import org.apache.hadoop.conf.Configuration;
+import io.convoy.worker.monitor.LossSampler;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -173,8 +175,14 @@ public final class TrainingRun {
                     .forEach(history::add);
         }
         int globalBatch = workers * batchPerWorker;
-        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net,
-                TrainingMasters.create(t, sc, workers, batchPerWorker));
+        var master = TrainingMasters.create(t, sc, workers, batchPerWorker);
+        // the loss every N iterations, from the executors' own copies (averaging only: sharing reports no loss)
+        CollectionAccumulator<double[]> lossSamples = null;
+        if (t.sync() == RunConfig.Sync.AVERAGING && t.lossSampleEvery() > 0) {
+            lossSamples = sc.sc().collectionAccumulator("convoy.loss-samples");
+            master.setListeners(List.of(new LossSampler(lossSamples)));
+        }
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, master);
 
         JavaRDD<ImageRecord> testRdd = data.testRecords(sc, workers).cache();
         EvalCounts lastEval = null;
@@ -182,6 +190,10 @@ public final class TrainingRun {
             double lr = LearningRateSchedule.rate(t, epoch, globalBatch);
             sparkNet.getNetwork().setLearningRate(lr);
             long start = System.nanoTime();
+            long iterationStart = sparkNet.getNetwork().getIterationCount();
+            if (lossSamples != null) {
+                lossSamples.reset();
+            }
             if (t.sync() == RunConfig.Sync.AVERAGING) {
                 // a fresh set of DL4J's timing statistics per epoch (SharedTrainingMaster keeps none and would
                 // fail on a null statistics helper if asked to)
@@ -249,6 +261,12 @@ public final class TrainingRun {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("epoch", epoch);
             row.putAll(metrics);
+            if (lossSamples != null) {
+                row.put("iteration_start", iterationStart);
+                row.put("iteration_end", current.getIterationCount());
+                row.put("loss_sample_every", t.lossSampleEvery());
+                row.put("loss_samples", lossEvery(lossSamples.value(), iterationStart, t.averagingFrequency(), t.lossSampleEvery()));
+            }
             history.add(row);
             store.writeMetrics(history);
             log.info("epoch {}/{}: lr {} {}{}{} img/s, checkpoint written",
@@ -270,5 +288,28 @@ public final class TrainingRun {
 
     static IUpdater updater(TrainSettings t) {
         return t.momentum() > 0 ? new Nesterovs(t.lr(), t.momentum()) : new Sgd(t.lr());
+    }
+
+    /**
+     * [global iteration, mean loss over the workers], every {@code every} iterations, from the executors' samples
+     * ({@link LossSampler}: stage id, iteration within the task, loss). The stages with samples are the epoch's
+     * averaging rounds in order; round r covers iterations {@code start + r * frequency + 1 ..}.
+     */
+    static List<List<Double>> lossEvery(List<double[]> samples, long start, int frequency, int every) {
+        java.util.TreeSet<Double> stages = new java.util.TreeSet<>();
+        samples.forEach(s -> stages.add(s[0]));
+        List<Double> rounds = new ArrayList<>(stages);
+        java.util.TreeMap<Long, double[]> sums = new java.util.TreeMap<>();
+        for (double[] s : samples) {
+            long iteration = start + (long) rounds.indexOf(s[0]) * frequency + (long) s[1];
+            if (iteration % every == 0) {
+                double[] acc = sums.computeIfAbsent(iteration, k -> new double[2]);
+                acc[0] += s[2];
+                acc[1]++;
+            }
+        }
+        List<List<Double>> out = new ArrayList<>();
+        sums.forEach((iteration, acc) -> out.add(List.of((double) iteration, acc[0] / acc[1])));
+        return out;
     }
 }

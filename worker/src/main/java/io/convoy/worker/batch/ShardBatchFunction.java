@@ -1,11 +1,9 @@
 package io.convoy.worker.batch;
 
 import io.convoy.worker.data.ImageRecord;
-import io.convoy.worker.data.InvalidDataException;
 import io.convoy.worker.data.shard.RecordDecoder;
 import io.convoy.worker.data.shard.ShardRecord;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
 import org.nd4j.linalg.dataset.DataSet;
@@ -35,54 +33,13 @@ public final class ShardBatchFunction implements Function2<Integer, Iterator<Sha
 
     @Override
     public Iterator<DataSet> call(Integer partition, Iterator<ShardRecord> records) {
-        return batches.call(partition, new Decoding(records, r -> decoder.train(r,
-                MinibatchFunction.recordRandom(seed ^ 0x5DEECE66DL, epoch, r.id())), corrupt));
+        return batches.call(partition, new Decoding<>(records, r -> decoder.train(r,
+                MinibatchFunction.recordRandom(seed ^ 0x5DEECE66DL, epoch, r.id())), corrupt::skip));
     }
 
     /** The evaluation side: records decoded with the evaluation crop, corrupt ones skipped. */
     public static FlatMapFunction<Iterator<ShardRecord>, ImageRecord> evaluation(RecordDecoder decoder, CorruptRecords corrupt) {
-        return records -> new Decoding(records, decoder::eval, corrupt);
+        return records -> new Decoding<>(records, decoder::eval, corrupt::skip);
     }
 
-    private interface Decode extends java.io.Serializable {
-        ImageRecord apply(ShardRecord r);
-    }
-
-    /** Lazily decodes, skipping corrupt records. */
-    private static final class Decoding implements Iterator<ImageRecord> {
-        private final Iterator<ShardRecord> in;
-        private final Decode decode;
-        private final CorruptRecords corrupt;
-        private ImageRecord next;
-        private int bad;
-
-        Decoding(Iterator<ShardRecord> in, Decode decode, CorruptRecords corrupt) {
-            this.in = in;
-            this.decode = decode;
-            this.corrupt = corrupt;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (next == null && in.hasNext()) {
-                ShardRecord r = in.next();
-                try {
-                    next = decode.apply(r);
-                } catch (InvalidDataException e) {
-                    corrupt.skip(r, e, ++bad);
-                }
-            }
-            return next != null;
-        }
-
-        @Override
-        public ImageRecord next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            ImageRecord r = next;
-            next = null;
-            return r;
-        }
-    }
 }
