@@ -42,7 +42,7 @@ class BenchCommandsTest {
     void benchTrainAgainstBuildsTheSecondNetWithThePropertiesAndRestoresThem() throws Exception {
         JsonNode j = lastJson(ModelsCommandTest.run(0, "bench-train", "--model", "resnet8", "--input", "1x28x28",
                 "--batch", "4", "--warmup", "1", "--windows", "2", "--window-batches", "1", "--width-multiplier", "0.5",
-                "--against", "convoy.fast.batchnorm=false,convoy.fast.zero-pad-shortcut=false", "--json"));
+                "--against", "convoy.fast.batchnorm=false,convoy.fast.zero-pad-shortcut=false,convoy.fast.add-relu=false", "--json"));
         assertTrue(j.get("a_img_s").asDouble() > 0 && j.get("b_img_s").asDouble() > 0, j.toString());
         assertEquals(j.get("b_img_s").asDouble() / j.get("a_img_s").asDouble(), j.get("b_over_a").asDouble(), 0.01, j.toString());
         // A: Convoy's defaults (FastBatchNorm, option-A vertices); B: DL4J's layers only

@@ -76,6 +76,18 @@ class CliErrorsTest {
     }
 
     @Test
+    void aValueOfTheWrongTypeNamesKeyValueOriginAndTheTypeExpected() throws Exception {
+        assertEquals(2, train("data.path=/x", "train.batch-size-per-worker=sixty"));
+        assertTrue(stderr().contains("train.batch-size-per-worker = \"sixty\" (from the command line)")
+                && stderr().contains("expected a number, got a string") && !stderr().contains("rather than"), stderr());
+        Path conf = tmp.resolve("bad.conf");
+        Files.writeString(conf, "train {\n  epochs = 2\n  averaging.frequency = [5]\n}\n");
+        assertEquals(2, ConvoyCli.execute("train", conf.toString(), "data.path=/x", "run.dir=" + tmp.resolve("runs")));
+        assertTrue(stderr().contains("train.averaging.frequency = [5]") && stderr().contains("bad.conf: 3")
+                && stderr().contains("expected a number, got a list"), stderr());
+    }
+
+    @Test
     void unknownModelListsValidNames() {
         assertEquals(2, train("data.path=/x", "model.name=vgg16"));
         assertTrue(stderr().contains("vgg16") && stderr().contains("resnet20") && stderr().contains("resnet56"), stderr());

@@ -106,8 +106,51 @@ public final class ConfigLoader {
         try {
             return validate(config);
         } catch (ConfigException.WrongType e) {
-            throw new ConfigValidationException(e.getMessage(), e);
+            throw wrongType(config, e);
         }
+    }
+
+    /** The origin of key=value overrides in messages. */
+    private static final String COMMAND_LINE = "the command line";
+
+    private static final java.util.regex.Pattern WRONG_TYPE =
+            java.util.regex.Pattern.compile("(\\S+) has type (\\w+) rather than (\\w+)");
+
+    /**
+     * Typesafe Config's "String: 1: k has type STRING rather than NUMBER" as Convoy's messages put it: the key, the
+     * value given, where it came from, and the type expected.
+     */
+    static ConfigValidationException wrongType(Config config, ConfigException.WrongType e) {
+        java.util.regex.Matcher m = WRONG_TYPE.matcher(String.valueOf(e.getMessage()));
+        if (!m.find()) {
+            return new ConfigValidationException(e.getMessage(), e);
+        }
+        String key = m.group(1);
+        String expected = switch (m.group(3)) {
+            case "NUMBER" -> "a number";
+            case "BOOLEAN" -> "true or false";
+            case "LIST" -> "a list, e.g. [1, 2]";
+            case "OBJECT" -> "an object { ... }";
+            case "STRING" -> "a string";
+            default -> m.group(3).toLowerCase(java.util.Locale.ROOT);
+        };
+        String value;
+        String origin = "";
+        try {
+            var v = config.getValue(key);
+            value = v.render(com.typesafe.config.ConfigRenderOptions.concise());
+            if (v.origin() != null && v.origin().description() != null) {
+                String d = v.origin().description();
+                origin = " (from " + (d.startsWith(COMMAND_LINE) ? COMMAND_LINE : d) + ")";
+            }
+        } catch (ConfigException unreadable) {
+            value = "?";
+        }
+        if (Redaction.DEFAULT.pattern().matcher(key).find()) {
+            value = Redaction.MARKER;
+        }
+        return new ConfigValidationException(key + " = " + value + origin + ": expected " + expected + ", got a "
+                + m.group(2).toLowerCase(java.util.Locale.ROOT), e);
     }
 
     /** @param file a HOCON file, or null for defaults only */
@@ -136,7 +179,7 @@ public final class ConfigLoader {
         try {
             return validate(config);
         } catch (ConfigException.WrongType e) {
-            throw new ConfigValidationException(e.getMessage(), e);
+            throw wrongType(config, e);
         }
     }
 
@@ -150,8 +193,8 @@ public final class ConfigLoader {
             }
             String key = o.substring(0, eq).trim();
             try {
-                out = ConfigFactory.parseString(key + " = " + quoteIfNeeded(o.substring(eq + 1).trim()))
-                        .withFallback(out);
+                out = ConfigFactory.parseString(key + " = " + quoteIfNeeded(o.substring(eq + 1).trim()),
+                        ConfigParseOptions.defaults().setOriginDescription(COMMAND_LINE)).withFallback(out);
             } catch (ConfigException e) {
                 // the value of a key that looks secret is not repeated (the override may be a mistyped secret)
                 String shown = Redaction.DEFAULT.pattern().matcher(key).find() ? key + "=" + Redaction.MARKER : o;
