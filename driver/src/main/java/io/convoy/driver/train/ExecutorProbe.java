@@ -26,6 +26,8 @@ final class ExecutorProbe {
     private static final Logger log = LoggerFactory.getLogger(ExecutorProbe.class);
     private static final double MB = 1024.0 * 1024.0;
     private static final int TASKS_PER_EXECUTOR = 4;
+    /** Diagnosis only: also sample each executor after a full garbage collection. */
+    static final String COLLECT_PROPERTY = "convoy.probe.full-gc";
 
     private ExecutorProbe() {
     }
@@ -56,6 +58,14 @@ final class ExecutorProbe {
                     .max().orElse(0));
             out.put("executors_sampled", (double) each.size());
             out.putAll(driverSide(sc));
+            if (Boolean.getBoolean(COLLECT_PROPERTY)) {
+                // diagnosis: what a full collection gives back (ND4J frees an array's native buffer only when its
+                // Java object is collected, or on close())
+                List<ExecutorSnapshot> collected = sc.parallelize(IntStream.range(0, tasks).boxed().toList(), tasks)
+                        .map(i -> ExecutorSnapshot.takeAfterCollection()).collect();
+                out.put("executor_nd4j_after_full_gc_mb", maxMb(collected, ExecutorSnapshot::nd4jBytes));
+                out.put("executor_rss_after_full_gc_mb", maxMb(collected, ExecutorSnapshot::rssBytes));
+            }
             if (sharing && encoding.messages() > 0) {
                 out.put("encoded_fraction", encoding.encodedFraction());
                 out.put("update_bytes_per_message", encoding.bytesPerMessage());
@@ -98,6 +108,10 @@ final class ExecutorProbe {
                 m.get("executor_nd4j_mb"), m.get("executor_workspace_mb"), m.get("executor_javacpp_mb"),
                 m.get("spark_persisted_rdds"), m.get("spark_storage_mb"), m.get("driver_broadcast_blocks"),
                 m.get("executor_broadcast_blocks"));
+        if (m.containsKey("executor_nd4j_after_full_gc_mb")) {
+            s += String.format("; after a full GC: ND4J arrays %.0f MB, RSS %.0f MB",
+                    m.get("executor_nd4j_after_full_gc_mb"), m.get("executor_rss_after_full_gc_mb"));
+        }
         if (m.containsKey("encoded_fraction")) {
             s += String.format("; sharing sent %.3f%% of dense float32 (%.0f bytes per worker iteration, %.0f%% bitmaps)",
                     100 * m.get("encoded_fraction"), m.get("update_bytes_per_message"),

@@ -71,6 +71,20 @@ public record ExecutorSnapshot(String executorId, long heapAfterGcBytes, long he
     }
 
     /**
+     * As {@link #take()}, after a full garbage collection and a moment for JavaCPP's deallocator thread, which frees
+     * the native buffers of the arrays collected (diagnosis: what was garbage waiting for a collection).
+     */
+    public static ExecutorSnapshot takeAfterCollection() {
+        System.gc();
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return take();
+    }
+
+    /**
      * libnd4j's count of the host bytes its data buffers hold, or -1 when the backend in use has no such counter
      * (read by reflection so that this module does not depend on the CPU backend's bindings).
      */
