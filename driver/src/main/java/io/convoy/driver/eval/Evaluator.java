@@ -70,7 +70,8 @@ public final class Evaluator {
     public static List<EvalCounts> evaluate(JavaSparkContext sc, List<ComputationGraphConfiguration> variants,
                                             INDArray params, JavaRDD<ImageRecord> records, Spec spec) {
         Broadcast<List<String>> confs = sc.broadcast(variants.stream().map(ComputationGraphConfiguration::toJson).toList());
-        Broadcast<INDArray> weights = sc.broadcast(params.dup());
+        INDArray weightsCopy = params.dup();
+        Broadcast<INDArray> weights = sc.broadcast(weightsCopy);
         int n = variants.size();
         try {
             return records.mapPartitions(it -> {
@@ -83,13 +84,20 @@ public final class Evaluator {
                         net.init(p, false); // inference only: the variants can share one parameter array
                         nets.add(net);
                     }
-                    score(nets, it, spec, counts);
+                    try {
+                        score(nets, it, spec, counts);
+                    } finally {
+                        p.close(); // the variants' one parameter array: free it now, not at some later GC
+                    }
                 }
                 return List.of(counts).iterator();
             }, false).reduce(Evaluator::merge);
         } finally {
-            confs.unpersist();
-            weights.unpersist();
+            // destroy, not unpersist: unpersist keeps the driver's copy (a dup of the parameters) until Spark's
+            // ContextCleaner sees the Broadcast collected
+            confs.destroy(true);
+            weights.destroy(true);
+            weightsCopy.close();
         }
     }
 
@@ -163,12 +171,24 @@ public final class Evaluator {
                 }
                 view.render(r.pixels(), st.channels(), st.height(), st.width(), spec.norm(), features, i * pixels);
             }
+            // every array of a batch is closed here: ND4J would free their native buffers only once the garbage
+            // collector reaches their Java objects, which a quiet heap postpones for many epochs (issue 14)
             INDArray x = Nd4j.create(features, new long[] {n, in.channels(), in.height(), in.width()}, DataType.FLOAT);
-            for (int v = 0; v < nets.size(); v++) {
-                float[] p = nets.get(v).outputSingle(false, x).castTo(DataType.FLOAT).dup('c').data().asFloat();
-                for (int j = 0; j < n * k; j++) {
-                    sums[v][j] += p[j];
+            try {
+                for (int v = 0; v < nets.size(); v++) {
+                    INDArray out = nets.get(v).outputSingle(false, x);
+                    INDArray asFloat = out.castTo(DataType.FLOAT);
+                    INDArray dense = asFloat.dup('c');
+                    float[] p = dense.data().asFloat();
+                    dense.close();
+                    asFloat.close();
+                    out.close();
+                    for (int j = 0; j < n * k; j++) {
+                        sums[v][j] += p[j];
+                    }
                 }
+            } finally {
+                x.close();
             }
         }
         for (int v = 0; v < nets.size(); v++) {

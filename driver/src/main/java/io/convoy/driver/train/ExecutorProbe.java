@@ -56,6 +56,7 @@ final class ExecutorProbe {
             out.put("executor_storage_mb", maxMb(each, ExecutorSnapshot::storageBytes));
             out.put("executor_broadcast_blocks", (double) each.stream().mapToInt(ExecutorSnapshot::broadcastBlocks)
                     .max().orElse(0));
+            out.put("executor_broadcast_mb", maxMb(each, ExecutorSnapshot::broadcastBytes));
             out.put("executors_sampled", (double) each.size());
             out.putAll(driverSide(sc));
             if (Boolean.getBoolean(COLLECT_PROPERTY)) {
@@ -103,11 +104,11 @@ final class ExecutorProbe {
         }
         String s = String.format("executors sampled %.0f: max RSS %.0f MB, heap after GC %.0f MB, ND4J arrays %.0f MB, "
                         + "workspaces %.0f MB, JavaCPP %.0f MB; Spark: %.0f RDDs persisted, storage %.1f MB, "
-                        + "broadcast blocks %.0f on the driver, %.0f on an executor",
+                        + "broadcast blocks %.0f on the driver, %.0f on an executor (%.1f MB)",
                 m.get("executors_sampled"), m.get("executor_rss_mb"), m.get("executor_heap_after_gc_mb"),
                 m.get("executor_nd4j_mb"), m.get("executor_workspace_mb"), m.get("executor_javacpp_mb"),
                 m.get("spark_persisted_rdds"), m.get("spark_storage_mb"), m.get("driver_broadcast_blocks"),
-                m.get("executor_broadcast_blocks"));
+                m.get("executor_broadcast_blocks"), m.get("executor_broadcast_mb"));
         if (m.containsKey("executor_nd4j_after_full_gc_mb")) {
             s += String.format("; after a full GC: ND4J arrays %.0f MB, RSS %.0f MB",
                     m.get("executor_nd4j_after_full_gc_mb"), m.get("executor_rss_after_full_gc_mb"));

@@ -8,7 +8,11 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockStatus;
+import scala.collection.JavaConverters;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.memory.AllocationsTracker;
 import org.nd4j.linalg.api.memory.enums.AllocationKind;
@@ -36,12 +40,15 @@ import org.nd4j.linalg.api.memory.enums.AllocationKind;
  * @param javacppBytes      bytes allocated through JavaCPP and not yet freed ({@code Pointer.totalBytes()})
  * @param storageBytes      Spark storage memory in use in this JVM (cached RDD blocks and broadcasts)
  * @param broadcastBlocks   broadcast blocks (values and pieces) this JVM's block manager holds
+ * @param broadcastBytes    their size in memory as Spark's block manager records it (pieces: serialised bytes;
+ *                          values: Spark's estimate of the Java objects, which does not see ND4J's native buffers)
  * @param rddBlocks         RDD blocks this JVM's block manager holds
  * @param encoding          gradient-sharing messages since the last snapshot of this JVM
  */
 public record ExecutorSnapshot(String executorId, long heapAfterGcBytes, long heapCommittedBytes, long rssBytes,
                                long nd4jBytes, long workspaceBytes, long javacppBytes, long storageBytes,
-                               int broadcastBlocks, int rddBlocks, EncodingStats encoding) implements Serializable {
+                               int broadcastBlocks, long broadcastBytes, int rddBlocks, EncodingStats encoding)
+        implements Serializable {
 
     /** libnd4j's {@code sd::memory::MemoryType::HOST}. */
     private static final int HOST_GROUP = 0;
@@ -59,15 +66,24 @@ public record ExecutorSnapshot(String executorId, long heapAfterGcBytes, long he
         SparkEnv env = SparkEnv.get();
         long storage = 0;
         int broadcasts = 0;
+        long broadcastBytes = 0;
         int rdds = 0;
         if (env != null) {
             storage = env.memoryManager().storageMemoryUsed();
-            broadcasts = env.blockManager().getMatchingBlockIds(id -> id.isBroadcast()).size();
+            List<BlockId> ids = JavaConverters.seqAsJavaList(
+                    env.blockManager().getMatchingBlockIds(id -> id.isBroadcast()));
+            broadcasts = ids.size();
+            for (BlockId id : ids) {
+                scala.Option<BlockStatus> status = env.blockManager().getStatus(id);
+                if (status.isDefined()) {
+                    broadcastBytes += status.get().memSize();
+                }
+            }
             rdds = env.blockManager().getMatchingBlockIds(id -> id.isRDD()).size();
         }
         return new ExecutorSnapshot(env == null ? "?" : env.executorId(), afterGc, committed, residentBytes(),
                 nd4jHostBytes(), AllocationsTracker.getInstance().bytesOnDevice(AllocationKind.WORKSPACE, 0),
-                Pointer.totalBytes(), storage, broadcasts, rdds, EncodingStats.drain());
+                Pointer.totalBytes(), storage, broadcasts, broadcastBytes, rdds, EncodingStats.drain());
     }
 
     /**

@@ -63,6 +63,7 @@ class ExecutorSnapshotTest {
             assertEquals(4, full.rddBlocks());
             assertTrue(full.broadcastBlocks() >= empty.broadcastBlocks() + 2,
                     "broadcast value and piece: " + empty.broadcastBlocks() + " -> " + full.broadcastBlocks());
+            assertTrue(full.broadcastBytes() - empty.broadcastBytes() >= 2 * MB, "2 MB broadcast: " + full.broadcastBytes());
             assertTrue(full.storageBytes() - empty.storageBytes() >= 16 * MB,
                     "four 4 MB blocks and a 2 MB broadcast: " + full.storageBytes() / MB + " MB");
 
@@ -72,6 +73,7 @@ class ExecutorSnapshotTest {
             assertEquals(0, freed.rddBlocks());
             assertTrue(freed.broadcastBlocks() <= full.broadcastBlocks() - 2,
                     "destroyed broadcast gone: " + full.broadcastBlocks() + " -> " + freed.broadcastBlocks());
+            assertTrue(freed.broadcastBytes() < 1 * MB, "destroyed broadcast's bytes gone: " + freed.broadcastBytes());
             assertTrue(freed.storageBytes() < 2 * MB, "storage released: " + freed.storageBytes());
         }
     }
