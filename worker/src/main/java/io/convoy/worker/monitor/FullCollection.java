@@ -13,6 +13,9 @@ package io.convoy.worker.monitor;
  */
 public final class FullCollection {
     private static long lastRequest = Long.MIN_VALUE;
+    /** ND4J frees the buffers of collected arrays on its own deallocator threads: give them this long to finish. */
+    private static final long SETTLE_MILLIS = 5_000;
+    private static final long POLL_MILLIS = 100;
 
     private FullCollection() {
     }
@@ -24,6 +27,29 @@ public final class FullCollection {
         }
         lastRequest = request;
         System.gc();
+        awaitDeallocation();
         return true;
+    }
+
+    /**
+     * Waits until libnd4j's count of live array bytes stops falling (two equal readings {@value #POLL_MILLIS} ms apart),
+     * at most {@value #SETTLE_MILLIS} ms: on a loaded machine the deallocator threads were seen to lag a sample taken
+     * right after the collection by hundreds of MB.
+     */
+    static void awaitDeallocation() {
+        long deadline = System.nanoTime() + SETTLE_MILLIS * 1_000_000;
+        long last = ExecutorSnapshot.nd4jHostBytes();
+        try {
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(POLL_MILLIS);
+                long now = ExecutorSnapshot.nd4jHostBytes();
+                if (now == last) {
+                    return;
+                }
+                last = now;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
