@@ -71,8 +71,7 @@ class ExecutorSnapshotTest {
             b.destroy(true);
             ExecutorSnapshot freed = sc.parallelize(List.of(1), 1).map(i -> ExecutorSnapshot.take()).collect().get(0);
             assertEquals(0, freed.rddBlocks());
-            assertTrue(freed.broadcastBlocks() <= full.broadcastBlocks() - 2,
-                    "destroyed broadcast gone: " + full.broadcastBlocks() + " -> " + freed.broadcastBlocks());
+            // (the block count is not compared: each job in between adds its task binary's broadcast)
             assertTrue(freed.broadcastBytes() < 1 * MB, "destroyed broadcast's bytes gone: " + freed.broadcastBytes());
             assertTrue(freed.storageBytes() < 2 * MB, "storage released: " + freed.storageBytes());
         }
