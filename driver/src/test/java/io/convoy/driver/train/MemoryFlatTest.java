@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * broadcast and allocated. The bounds are wide, and none is on time or on the resident set alone: the leak this
  * guards against (DL4J's per-round parameter broadcasts never destroyed, evaluation broadcasts only unpersisted, no
  * collection per epoch) measured here, from epoch 2 to 6: +42 broadcast blocks, +6.8 MB of broadcasts, +19 MB of
- * ND4J arrays; with Convoy's clean-up: +0, +0.0 MB, +0 MB (4 blocks, 1 MB of arrays throughout).
+ * ND4J arrays in one run, +90, +13.6 MB, +41.5 MB in another; with Convoy's clean-up: +0, +0.0 MB, +0 MB (4 blocks,
+ * 1 MB of arrays throughout).
  */
 class MemoryFlatTest {
     private static final int EPOCHS = 6;
@@ -50,7 +51,9 @@ class MemoryFlatTest {
         double broadcastMb = value(last, "executor_broadcast_mb") - value(second, "executor_broadcast_mb");
         double nd4jMb = value(last, "executor_nd4j_mb") - value(second, "executor_nd4j_mb");
         String curve = curve(epochs);
-        assertTrue(blocks <= 12, "broadcast blocks grew by " + blocks + " from epoch 2 to 6: " + curve);
+        // the block count also holds the task binaries of jobs whose handles Spark's cleaner has not reached yet
+        // (up to ~20 an epoch here under load), hence the wider bound; the broadcast bytes are the sharper test
+        assertTrue(blocks <= 30, "broadcast blocks grew by " + blocks + " from epoch 2 to 6: " + curve);
         assertTrue(broadcastMb <= 2, "broadcast memory grew by " + broadcastMb + " MB from epoch 2 to 6: " + curve);
         // ND4J's live arrays (libnd4j's counter, not JavaCPP's)
         assertTrue(nd4jMb <= 12, "ND4J arrays grew by " + nd4jMb + " MB from epoch 2 to 6: " + curve);
