@@ -283,6 +283,24 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
                 growth = (series[-1]["rss_mb"] - mid["rss_mb"]) / max(1, series[-1]["epoch"] - mid["epoch"])
                 L.append(f"\nGrowth from epoch {mid['epoch']} to {series[-1]['epoch']}: {growth:+.1f} MB per epoch.\n")
 
+    soak = res.get("soak", [])
+    if soak:
+        L.append("\n### Memory soak (`python3 bench/run.py soak`)\n")
+        L.append("Every figure of the executor probe after every epoch (README, *Memory over long runs*); the slope is "
+                 "a least-squares fit over epochs 3 onwards, in % of the mean per epoch (goal: at most 1 %).\n")
+        keys = ["executor_rss_mb", "executor_heap_after_gc_mb", "executor_nd4j_mb", "spark_storage_mb",
+                "executor_broadcast_mb", "driver_broadcast_blocks"]
+        srows = []
+        for r in soak:
+            ser = r["series"]
+            srows.append([r["path"], r["sync"], r["epochs"]]
+                         + [f"{fmt(ser[k][0], 0)} → {fmt(ser[k][-1], 0)} ({fmt(r['slope_after_epoch_2'][k], 2)} %)"
+                            if ser.get(k) and ser[k][0] is not None and r["slope_after_epoch_2"].get(k) is not None
+                            else "–" for k in keys])
+        L.append(table(["path", "sync", "epochs"] + [k.replace("executor_", "").replace("_mb", " MB") for k in keys],
+                       srows))
+        L.append(f"\nData: {soak[0]['data']}.\n")
+
     # ------------------------------------------------------------------ 5. scaling
     sc = res.get("scaling", [])
     if sc:

@@ -6,7 +6,9 @@
     python3 bench/run.py --render        # only regenerate BENCHMARKS.md from bench/results/results.json
     python3 bench/run.py --quick ...     # tiny sizes: checks that the suite runs, figures meaningless
 
-Sections: machine, peak, fit, spark, percore, memory, scaling (see BENCHMARKS.md for what each measures).
+Sections: machine, peak, fit, spark, percore, memory, scaling (see BENCHMARKS.md for what each measures);
+`soak` (30 epochs on 60,000 records, local[*] and the two-executor cluster, both sync schemes: hours) runs only
+when named: python3 bench/run.py soak [--quick].
 Run it on an otherwise idle machine: every figure is a ratio taken in one sitting, and other load skews them.
 It never sets anything the tests or CI see; OPENBLAS_CORETYPE is varied only in the benchmark's own child processes.
 """
@@ -30,6 +32,11 @@ JAR = os.path.join(ROOT, "jobs", "target", "convoy.jar")
 RESULTS = os.path.join(ROOT, "bench", "results", "results.json")
 TORCH_PY = "/usr/bin/python3"  # Debian's python3-torch lives in the system interpreter
 SECTIONS = ["machine", "peak", "fastpath", "realdata", "fit", "spark", "levers", "percore", "memory", "scaling"]
+# run only when named: hours on 2 cores
+EXPLICIT_SECTIONS = ["soak"]
+# the memory figures the executor probe writes after every epoch (README, "Memory over long runs")
+SOAK_METRICS = ["executor_rss_mb", "executor_heap_after_gc_mb", "executor_nd4j_mb", "executor_workspace_mb",
+                "spark_storage_mb", "executor_broadcast_mb", "driver_broadcast_blocks", "spark_persisted_rdds"]
 
 # the issue's four models; FractalNet at a quarter of its width (38.6M parameters at full width)
 MODELS = [("resnet20", 1.0), ("resnet56", 1.0), ("densenet_bc_100_12", 1.0), ("fractalnet_20", 0.25)]
@@ -415,8 +422,59 @@ def section_memory(q):
             for m in metrics_of(out):
                 rows.append({"sync": sync, "epoch": m["epoch"], "rss_mb": m.get("executor_rss_mb"),
                              "heap_after_gc_mb": m.get("executor_heap_after_gc_mb"),
-                             "native_mb": m.get("executor_native_mb"), "executors": m.get("executors_sampled")})
+                             "nd4j_mb": m.get("executor_nd4j_mb"), "executors": m.get("executors_sampled")})
     return rows
+
+
+def slope_percent(values):
+    """Least-squares slope of values against their index, in % of their mean per step (None if too few)."""
+    if len(values) < 3:
+        return None
+    n = len(values)
+    mx = (n - 1) / 2
+    my = sum(values) / n
+    sxx = sum((i - mx) ** 2 for i in range(n))
+    slope = sum((i - mx) * (v - my) for i, v in enumerate(values)) / sxx
+    return 100.0 * slope / my if my else (0.0 if slope == 0 else float("inf"))
+
+
+def soak_data(records, q):
+    """Full MNIST when it is in the cache (./convoy quickstart fetched it), otherwise generated CIFAR-style images."""
+    cached = os.path.join(os.environ.get("CONVOY_CACHE", os.path.expanduser("~/.cache/convoy")), "mnist")
+    if os.path.exists(os.path.join(cached, "train-images-idx3-ubyte")) and not q:
+        return cached, "MNIST (60,000 digits)", []
+    n = 2000 if q else records
+    return make_data(n, 1000), f"generated CIFAR-style images ({n})", ["data.format=cifar10"]
+
+
+def section_soak(q):
+    """Memory over a long run: every probe figure after every epoch, and the slope after epoch 2 (goal <= 1 %)."""
+    epochs = 4 if q else 30
+    limit = 2000 if q else 0
+    data, label, extra = soak_data(60000, q)
+    common = ["conf/quickstart.conf", f"data.path={data}", f"train.epochs={epochs}", f"data.train-limit={limit}",
+              "data.test-limit=1000", f"run.dir={os.path.join(WORK, 'runs')}"] + extra
+    runs = []
+
+    def record(path, sync, out):
+        metrics = metrics_of(out)
+        row = {"path": path, "sync": sync, "data": label, "epochs": epochs,
+               "series": {k: [m.get(k) for m in metrics] for k in SOAK_METRICS},
+               "slope_after_epoch_2": {k: slope_percent([m[k] for m in metrics[2:] if k in m]) for k in SOAK_METRICS}}
+        runs.append(row)
+        log(f"  soak {path} {sync}: RSS {row['series']['executor_rss_mb'][:1]} -> "
+            f"{row['series']['executor_rss_mb'][-1:]} MB, slope {row['slope_after_epoch_2']['executor_rss_mb']}")
+
+    for sync in ("averaging", "sharing"):
+        log(f"soak: local[*] {sync}, {epochs} epochs")
+        record("local[*]", sync, convoy(["train"] + common + [f"train.sync={sync}", f"run.name=soak-local-{sync}"],
+                                        timeout=48 * 3600))
+    with Cluster(2) as cluster:
+        for sync in ("averaging", "sharing"):
+            log(f"soak: two-executor cluster {sync}, {epochs} epochs")
+            record("cluster", sync, cluster.train(common + ["train.workers=2", f"train.sync={sync}",
+                                                            f"run.name=soak-cluster-{sync}"], timeout=48 * 3600))
+    return runs
 
 
 def section_scaling(q):
@@ -463,9 +521,9 @@ def main():
     ap.add_argument("--render", action="store_true", help="only regenerate BENCHMARKS.md")
     ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"), help="the Markdown file written")
     a = ap.parse_args()
-    bad = [s for s in a.sections if s not in SECTIONS]
+    bad = [s for s in a.sections if s not in SECTIONS + EXPLICIT_SECTIONS]
     if bad:
-        ap.error(f"unknown section(s) {bad}; expected some of {SECTIONS}")
+        ap.error(f"unknown section(s) {bad}; expected some of {SECTIONS + EXPLICIT_SECTIONS}")
     if not a.render:
         os.makedirs(WORK, exist_ok=True)
         log("building the jar (./convoy models)")

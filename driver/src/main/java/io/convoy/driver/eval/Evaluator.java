@@ -71,19 +71,28 @@ public final class Evaluator {
     public static List<EvalCounts> evaluate(JavaSparkContext sc, List<ComputationGraphConfiguration> variants,
                                             INDArray params, JavaRDD<ImageRecord> records, Spec spec) {
         Broadcast<List<String>> confs = sc.broadcast(variants.stream().map(ComputationGraphConfiguration::toJson).toList());
-        Broadcast<INDArray> weights = sc.broadcast(params.dup());
+        INDArray weightsCopy = params.dup();
+        Broadcast<INDArray> weights = sc.broadcast(weightsCopy);
         int n = variants.size();
         try {
             return records.mapPartitions(it -> {
                 List<EvalCounts> counts = fresh(n, spec.numClasses());
                 if (it.hasNext()) {
-                    score(networks(confs.value(), weights.value()), it, spec, counts);
+                    INDArray p = weights.value().dup();
+                    try {
+                        score(networks(confs.value(), p), it, spec, counts);
+                    } finally {
+                        p.close(); // the variants' one parameter array: free it now, not at some later GC
+                    }
                 }
                 return List.of(counts).iterator();
             }, false).reduce(Evaluator::merge);
         } finally {
-            confs.unpersist();
-            weights.unpersist();
+            // destroy, not unpersist: unpersist keeps the driver's copy (a dup of the parameters) until Spark's
+            // ContextCleaner sees the Broadcast collected
+            confs.destroy(true);
+            weights.destroy(true);
+            weightsCopy.close();
         }
     }
 
@@ -104,30 +113,35 @@ public final class Evaluator {
             if (!it.hasNext()) {
                 return out.iterator();
             }
-            List<ComputationGraph> nets = networks(confs.value(), weights.value());
-            List<CropView> views = spec.views();
-            List<PredictionInput> batch = new ArrayList<>(spec.batchSize());
-            List<ImageRecord> records = new ArrayList<>(spec.batchSize());
-            while (it.hasNext()) {
-                batch.clear();
-                records.clear();
-                while (batch.size() < spec.batchSize() && it.hasNext()) {
-                    PredictionInput in = it.next();
-                    batch.add(in);
-                    records.add(in.record());
+            INDArray params = weights.value().dup();
+            try {
+                List<ComputationGraph> nets = networks(confs.value(), params);
+                List<CropView> views = spec.views();
+                List<PredictionInput> batch = new ArrayList<>(spec.batchSize());
+                List<ImageRecord> records = new ArrayList<>(spec.batchSize());
+                while (it.hasNext()) {
+                    batch.clear();
+                    records.clear();
+                    while (batch.size() < spec.batchSize() && it.hasNext()) {
+                        PredictionInput in = it.next();
+                        batch.add(in);
+                        records.add(in.record());
+                    }
+                    float[] p = probabilities(nets, records, views, spec)[0];
+                    for (int i = 0; i < batch.size(); i++) {
+                        out.add(Prediction.top(batch.get(i), p, i * spec.numClasses(), spec.numClasses(), k));
+                    }
                 }
-                float[] p = probabilities(nets, records, views, spec)[0];
-                for (int i = 0; i < batch.size(); i++) {
-                    out.add(Prediction.top(batch.get(i), p, i * spec.numClasses(), spec.numClasses(), k));
-                }
+            } finally {
+                params.close(); // the graphs' one parameter array: freed now, not at some later GC
             }
             return out.iterator();
         }, true);
     }
 
     /** The graphs of a task, sharing one copy of the parameters (inference only). */
-    private static List<ComputationGraph> networks(List<String> confs, INDArray params) {
-        INDArray p = params.dup();
+    /** The caller owns {@code p} (a task's own copy of the broadcast) and closes it after the last use. */
+    private static List<ComputationGraph> networks(List<String> confs, INDArray p) {
         List<ComputationGraph> nets = new ArrayList<>();
         for (String json : confs) {
             ComputationGraph net = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
@@ -218,12 +232,24 @@ public final class Evaluator {
                 }
                 view.render(r.pixels(), st.channels(), st.height(), st.width(), spec.norm(), features, i * pixels);
             }
+            // every array of a batch is closed here: ND4J would free their native buffers only once the garbage
+            // collector reaches their Java objects, which a quiet heap postpones for many epochs (issue 14)
             INDArray x = Nd4j.create(features, new long[] {n, in.channels(), in.height(), in.width()}, DataType.FLOAT);
-            for (int v = 0; v < nets.size(); v++) {
-                float[] p = nets.get(v).outputSingle(false, x).castTo(DataType.FLOAT).dup('c').data().asFloat();
-                for (int j = 0; j < n * k; j++) {
-                    sums[v][j] += p[j];
+            try {
+                for (int v = 0; v < nets.size(); v++) {
+                    INDArray out = nets.get(v).outputSingle(false, x);
+                    INDArray asFloat = out.castTo(DataType.FLOAT);
+                    INDArray dense = asFloat.dup('c');
+                    float[] p = dense.data().asFloat();
+                    dense.close();
+                    asFloat.close();
+                    out.close();
+                    for (int j = 0; j < n * k; j++) {
+                        sums[v][j] += p[j];
+                    }
                 }
+            } finally {
+                x.close();
             }
         }
         if (views.size() > 1) {

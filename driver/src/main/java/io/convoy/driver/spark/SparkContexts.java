@@ -52,6 +52,17 @@ public final class SparkContexts {
     private static final String STANDALONE = "spark://";
     private static final String HADOOP_PREFIX = "spark.hadoop.";
     static final String OMP_THREADS_KEY = "spark.executorEnv.OMP_NUM_THREADS";
+    /**
+     * glibc's allocator settings for every JVM that runs ND4J (issue 14). libnd4j allocates its arrays with malloc from
+     * many threads: glibc then makes up to 8 arenas per core and keeps what is freed in them (27 arenas of 64 MB held
+     * 1.1 GB of a quickstart JVM whose live arrays were 1 MB), and its mmap threshold rises to 32 MB after the first
+     * large free, so activations and minibatches stay in the arenas. Two arenas and a fixed 128 KB threshold (large
+     * buffers are mapped and unmapped, so a free returns them to the OS) keep the resident set to what is live. The
+     * ./convoy launcher and the test JVMs (parent pom) set the same values; a value already set wins.
+     */
+    public static final Map<String, String> MALLOC_ENV = Map.of("MALLOC_ARENA_MAX", "2",
+            "MALLOC_MMAP_THRESHOLD_", "131072");
+    private static final String EXECUTOR_ENV_PREFIX = "spark.executorEnv.";
 
     private SparkContexts() {
     }
@@ -167,6 +178,14 @@ public final class SparkContexts {
         boolean oneJvm = master.equals("local") || master.startsWith("local[");
         if (!oneJvm && !conf.contains(OMP_THREADS_KEY)) {
             conf.set(OMP_THREADS_KEY, conf.get("spark.task.cpus", "1"));
+        }
+        if (!oneJvm) {
+            // in local mode the executor is this JVM, whose environment the launcher set
+            MALLOC_ENV.forEach((name, value) -> {
+                if (!conf.contains(EXECUTOR_ENV_PREFIX + name)) {
+                    conf.set(EXECUTOR_ENV_PREFIX + name, value);
+                }
+            });
         }
     }
 }

@@ -22,21 +22,29 @@ final class PreciseBatchNorm {
     static long recompute(JavaSparkContext sc, ComputationGraph net, JavaRDD<DataSet> batches, int maxBatches) {
         int perPartition = Math.max(1, (int) Math.ceil((double) maxBatches / batches.getNumPartitions()));
         Broadcast<String> conf = sc.broadcast(net.getConfiguration().toJson());
-        Broadcast<INDArray> params = sc.broadcast(net.params().dup());
+        INDArray copy = net.params().dup();
+        Broadcast<INDArray> params = sc.broadcast(copy);
         try {
             BatchNormStatistics stats = batches.mapPartitions(it -> {
                 if (!it.hasNext()) {
                     return List.of(new BatchNormStatistics()).iterator();
                 }
                 ComputationGraph local = new ComputationGraph(ComputationGraphConfiguration.fromJson(conf.value()));
-                local.init(params.value().dup(), false);
-                return List.of(BatchNormStatistics.measure(local, it, perPartition)).iterator();
+                INDArray p = params.value().dup();
+                local.init(p, false);
+                try {
+                    return List.of(BatchNormStatistics.measure(local, it, perPartition)).iterator();
+                } finally {
+                    p.close();
+                }
             }).reduce(BatchNormStatistics::merge);
             stats.applyTo(net);
             return stats.batches();
         } finally {
-            conf.unpersist();
-            params.unpersist();
+            // destroy, not unpersist: unpersist keeps the driver's copy until Spark's ContextCleaner runs
+            conf.destroy(true);
+            params.destroy(true);
+            copy.close();
         }
     }
 }

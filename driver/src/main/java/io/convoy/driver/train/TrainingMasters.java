@@ -30,7 +30,7 @@ final class TrainingMasters {
             case AVERAGING -> {
                 log.info("parameter averaging: {} workers x batch {} (global batch {}), averaging every {} minibatches",
                         workers, batchPerWorker, workers * batchPerWorker, t.averagingFrequency());
-                yield new ParameterAveragingTrainingMaster.Builder(workers, batchPerWorker)
+                yield new AveragingTrainingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batchPerWorker)
                         .batchSizePerWorker(batchPerWorker)
                         .averagingFrequency(t.averagingFrequency())
                         // Average the momentum state with the parameters. DL4J's javadoc calls this the default, but
@@ -43,8 +43,7 @@ final class TrainingMasters {
                         .rddTrainingApproach(RDDTrainingApproach.Direct)
                         .repartionData(Repartition.Never)
                         .storageLevel(null) // TrainingRun persists the batches itself
-                        .rngSeed(t.seed())
-                        .build();
+                        .rngSeed(t.seed()));
             }
             case SHARING -> {
                 var s = t.sharing();

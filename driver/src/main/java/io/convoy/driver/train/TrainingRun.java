@@ -237,6 +237,7 @@ public final class TrainingRun {
                 metrics.put("sync_fraction", times.syncFraction());
                 log.info("epoch {}/{} {}", epoch, t.epochs(), times.describe());
             }
+            EpochCleanup.run(sc); // what the epoch left to the garbage collector goes before the sample
             Map<String, Double> probe = ExecutorProbe.sample(sc, t.sync() == RunConfig.Sync.SHARING);
             metrics.putAll(probe);
             log.info("epoch {}/{} {}", epoch, t.epochs(), ExecutorProbe.describe(probe));
@@ -246,7 +247,7 @@ public final class TrainingRun {
                 metrics.put("precise_bn_seconds", (System.nanoTime() - s0) / 1e9);
                 log.info("BatchNorm statistics recomputed from {} minibatches", measured);
             }
-            batches.unpersist(false);
+            batches.unpersist(true); // blocking: the epoch's minibatches are gone before the next epoch builds its own
             metrics.put("lr", lr);
             metrics.put("epoch_seconds", seconds);
             metrics.put("images_per_second", data.trainSize() / seconds);

@@ -41,6 +41,17 @@ class SparkContextsTest {
     }
 
     @Test
+    void clusterExecutorsGetGlibcsArenaLimitsUnlessTheUserSetThem() {
+        SparkConf c = conf("spark://10.0.0.1:7077").set("spark.executorEnv.MALLOC_ARENA_MAX", "4");
+        SparkContexts.applyExecutorDefaults(c);
+        assertEquals("4", c.get("spark.executorEnv.MALLOC_ARENA_MAX"));
+        assertEquals("131072", c.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"));
+        SparkConf local = conf("local[2]");
+        SparkContexts.applyExecutorDefaults(local);
+        assertFalse(local.contains("spark.executorEnv.MALLOC_ARENA_MAX"), "local mode: the launcher's environment");
+    }
+
+    @Test
     void usersExecutorOptionsComeAfterConvoysFlags() {
         SparkConf c = conf("spark://h:7077").set("spark.executor.extraJavaOptions", "-Xss4m");
         SparkContexts.applyExecutorDefaults(c);
