@@ -10,7 +10,8 @@ import java.util.function.IntConsumer;
  * Batch normalisation over NCHW data (N images, C channels, HW positions per channel) in plain loops
  * over the native buffer, one channel at a time: statistics in one pass, the normalised output (with an
  * optional ReLU) in one pass, and the backward pass in two (per-channel sums, then the input gradient),
- * with double accumulators. libnd4j's oneDNN backward builds the same result from about ten NDArray
+ * with double accumulators (float32 data: float sums within a plane, double across planes; see the float
+ * versions below). libnd4j's oneDNN backward builds the same result from about ten NDArray
  * passes, two full-size temporaries and channel broadcasts that are slow on NCHW.
  *
  * <p>Channels are spread over {@link #threads()} threads; each touches only its own channels, so the
