@@ -2,6 +2,7 @@ package io.convoy.driver.data;
 
 import io.convoy.driver.config.RunConfig.DataSettings;
 import io.convoy.worker.augment.Normalization;
+import io.convoy.worker.batch.TaskThreads;
 import io.convoy.worker.data.ImageRecord;
 import io.convoy.worker.data.ImageSplit;
 import io.convoy.zoo.InputShape;
@@ -54,6 +55,16 @@ public interface TrainingData {
      * shards, whose records stay on the file system: use {@link #testRecords}.
      */
     ImageSplit testDescription();
+
+    /**
+     * Gives each of {@code workers} training tasks its share of the cores when they run in this JVM ({@code local[*]}:
+     * {@link TaskThreads}); on a cluster each executor keeps its libnd4j defaults. Set on the calling thread, so for
+     * the jobs it submits next.
+     */
+    static void shareCores(JavaSparkContext sc, int workers) {
+        sc.setLocalProperty(TaskThreads.PROPERTY, sc.isLocal()
+                ? String.valueOf(TaskThreads.perTask(Runtime.getRuntime().availableProcessors(), workers)) : null);
+    }
 
     /** Called after each epoch's fit: fails the run when the epoch met more corrupt records than allowed. */
     default void afterEpoch(int epoch) {

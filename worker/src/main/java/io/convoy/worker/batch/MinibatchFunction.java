@@ -56,6 +56,7 @@ public final class MinibatchFunction implements Function2<Integer, Iterator<Imag
 
     @Override
     public Iterator<DataSet> call(Integer partition, Iterator<ImageRecord> records) {
+        TaskThreads.applyToCurrentTask();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
