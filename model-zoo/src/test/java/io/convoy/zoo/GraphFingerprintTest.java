@@ -3,6 +3,7 @@ package io.convoy.zoo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.convoy.zoo.fast.FastPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,10 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
  * Every registered model and a few pattern names build the graph they built when the fingerprints were
- * taken: the same family, description and published figure, the same number of vertices, the same trainable
- * parameters and the same configuration JSON (a hash of it, at width 0.25 with the fast path on). Checkpoints
- * store that JSON and Convoy finds vertices by name, so a refactoring of the builders must leave it as it was.
+ * taken: the same family, description and published figure, the same trainable parameters, and the same
+ * number of vertices and configuration JSON (a hash of it) at width 0.25, with the fast path on and off.
+ * Checkpoints store that JSON and Convoy finds vertices by name, so a refactoring of the builders must leave
+ * it as it was.
  * After a deliberate change to a model, replace {@code graph-fingerprints.tsv} with the file this test writes
  * to {@code target/graph-fingerprints.actual.tsv}, and say in the commit why the graphs changed.
  */
@@ -33,17 +35,31 @@ class GraphFingerprintTest {
             "densenet_7_4", "fractalnet_b3_c3", "fractalnet_b2_c2_as_released"};
     private static final double WIDTH = 0.25;
 
+    /** Convoy's fast-path switches: the fingerprints are taken with all on (the default) and with all off. */
+    private static final String[] SWITCHES = {FastPath.CACHE_MODE, FastPath.BATCHNORM, FastPath.FUSE_RELU,
+            FastPath.ADD_RELU, FastPath.ZERO_PAD_SHORTCUT};
+
     static List<String> fingerprints() {
         List<String> lines = new ArrayList<>();
         Stream.concat(ModelZoo.entries().keySet().stream(), Stream.of(PATTERN_NAMES)).forEach(name -> {
             ModelEntry e = ModelZoo.entry(name);
             ModelRequest r = new ModelRequest(e.referenceInput(), e.referenceClasses(), 42, new Nesterovs(0.1, 0.9), 1e-4, WIDTH);
-            ComputationGraphConfiguration conf = e.build(r);
-            String json = conf.toJson();
+            ComputationGraphConfiguration fast = e.build(r);
+            ComputationGraphConfiguration dl4j;
+            for (String s : SWITCHES) {
+                System.setProperty(s, "false");
+            }
+            try {
+                dl4j = e.build(r);
+            } finally {
+                for (String s : SWITCHES) {
+                    System.clearProperty(s);
+                }
+            }
             lines.add(String.join("\t", name, e.family(), e.publishedFigure(),
-                    Integer.toString(conf.getVertices().size()),
-                    Long.toString(ParameterCounts.trainable(conf, e.referenceInput())),
-                    sha256(json).substring(0, 16), e.description()));
+                    Long.toString(ParameterCounts.trainable(fast, e.referenceInput())),
+                    fast.getVertices().size() + " " + sha256(fast.toJson()).substring(0, 16),
+                    dl4j.getVertices().size() + " " + sha256(dl4j.toJson()).substring(0, 16), e.description()));
         });
         return lines;
     }
