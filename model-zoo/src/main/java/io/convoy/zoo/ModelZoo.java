@@ -200,6 +200,7 @@ public final class ModelZoo {
 
     /** The entry for a name, including unregistered but valid family members such as {@code resnet8}. */
     public static ModelEntry entry(String name) {
+        // the parenthesis lists the patterns of the families registered above, in the order it always has
         return find(name).orElseThrow(() -> new UnknownModelException(
                 "unknown model '" + name + "'; valid models: " + String.join(", ", ENTRIES.keySet())
                         + " (or resnet<depth>, resnet<depth>_<a|b|c>, resnet<depth>_<variant of He et al. 2016b>,"
