@@ -45,6 +45,10 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
  */
 public final class FractalNet {
     private static final int[] CHANNELS = {64, 128, 256, 512, 512};
+    /** The paper's local drop-path probability per join input (section 4). */
+    public static final double PAPER_LOCAL_DROP = 0.15;
+    /** The paper's fraction of minibatches in global drop-path mode (section 4). */
+    public static final double PAPER_GLOBAL_RATIO = 0.5;
 
     private final int blocks;
     private final int columns;
@@ -72,8 +76,9 @@ public final class FractalNet {
     }
 
     /**
-     * @param localDrop   local drop-path probability per join input (paper: 0.15); 0 with globalRatio 0 = off
-     * @param globalRatio fraction of minibatches in global mode (paper: 0.5)
+     * @param localDrop   local drop-path probability per join input (paper: {@link #PAPER_LOCAL_DROP}); 0 with
+     *                    globalRatio 0 = off
+     * @param globalRatio fraction of minibatches in global mode (paper: {@link #PAPER_GLOBAL_RATIO})
      */
     public static FractalNet of(int blocks, int columns, double localDrop, double globalRatio, boolean blockDropout) {
         if (blocks < 1 || blocks > CHANNELS.length) {
@@ -90,6 +95,11 @@ public final class FractalNet {
             throw new UnknownModelException("FractalNet global drop-path ratio must be in [0, 1], got " + globalRatio);
         }
         return new FractalNet(blocks, columns, localDrop, globalRatio, blockDropout, false);
+    }
+
+    /** B blocks of C columns with the paper's drop-path and block dropout, as released (no entry projections). */
+    public static FractalNet paper(int blocks, int columns) {
+        return of(blocks, columns, PAPER_LOCAL_DROP, PAPER_GLOBAL_RATIO, true);
     }
 
     /** Depth of the deepest column: B x 2^(C-1) convolutions. */

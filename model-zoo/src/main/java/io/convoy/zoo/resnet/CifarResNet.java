@@ -1,20 +1,8 @@
 package io.convoy.zoo.resnet;
 
-import static io.convoy.zoo.Blocks.addRelu;
-import static io.convoy.zoo.Blocks.add;
-import static io.convoy.zoo.Blocks.convBn;
-import static io.convoy.zoo.Blocks.convBnRelu;
-import static io.convoy.zoo.Blocks.relu;
-import static io.convoy.zoo.VertexNames.block;
-import static io.convoy.zoo.VertexNames.name;
-import static io.convoy.zoo.VertexNames.stage;
-
-import io.convoy.zoo.Blocks;
 import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.UnknownModelException;
-import io.convoy.zoo.vertex.StochasticDepthVertex;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 
 /**
  * The CIFAR ResNet of He et al. 2016 ("Deep Residual Learning for Image Recognition", section 4.2):
@@ -26,10 +14,11 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
  * and where the shape changes a strided subsample concatenated with zeros to double the channels. The
  * zeros are appended after the existing channels (torchvision-style CIFAR ports pad both sides; the
  * result is the same up to a permutation of channels). {@link Shortcut#NONE} gives the plain twin
- * of Fig. 6 (same layers, no shortcuts).
+ * of Fig. 6 (same layers, no shortcuts). Built from {@link ResidualUnit.Basic} units.
  */
 public final class CifarResNet {
-    private static final int[] STAGE_WIDTHS = {16, 32, 64};
+    /** The p_L of Huang et al. 2016's CIFAR nets (section 4). */
+    public static final double PAPER_LAST_SURVIVAL = 0.5;
 
     private final int depth;
     private final int blocksPerStage;
@@ -46,7 +35,7 @@ public final class CifarResNet {
 
     /**
      * This net with stochastic depth (Huang et al. 2016): the survival probability of block l of L
-     * decays linearly, p_l = 1 - l/L (1 - p_L); the paper uses p_L = 0.5.
+     * decays linearly, p_l = 1 - l/L (1 - p_L); the paper uses {@link #PAPER_LAST_SURVIVAL}.
      */
     public CifarResNet withStochasticDepth(double pL) {
         if (!(pL > 0 && pL <= 1)) {
@@ -80,50 +69,7 @@ public final class CifarResNet {
     }
 
     public ComputationGraphConfiguration build(ModelRequest request) {
-        GraphBuilder g = Blocks.graph(request);
-        int[] widths = request.widths(STAGE_WIDTHS);
-        String x = convBnRelu(g, "stem", "input", widths[0], 3, 1);
-        int channels = widths[0];
-        int total = widths.length * blocksPerStage;
-        for (int s = 0; s < widths.length; s++) {
-            for (int b = 0; b < blocksPerStage; b++) {
-                int stride = (s > 0 && b == 0) ? 2 : 1;
-                int l = s * blocksPerStage + b + 1;
-                double survival = 1.0 - (double) l / total * (1.0 - lastSurvival);
-                x = basicBlock(g, name(stage(s + 1), block(b + 1)), x, channels, widths[s], stride,
-                        survival, request.seed());
-                channels = widths[s];
-            }
-        }
-        Blocks.classifier(g, x, request.numClasses());
-        return g.build();
-    }
-
-    /** conv3x3 -> BN -> ReLU -> conv3x3 -> BN, added to the shortcut, then ReLU (Fig. 2 of the paper). */
-    private String basicBlock(GraphBuilder g, String prefix, String in, int inChannels, int outChannels, int stride,
-                              double survival, long seed) {
-        String branch = convBnRelu(g, name(prefix, "1"), in, outChannels, 3, stride);
-        branch = convBn(g, name(prefix, "2"), branch, outChannels, 3, 1);
-        if (survival < 1.0) {
-            String dropped = name(prefix, "stochastic_depth");
-            g.addVertex(dropped, new StochasticDepthVertex(survival, seed), branch);
-            branch = dropped;
-        }
-        if (shortcut == Shortcut.NONE) {
-            return relu(g, name(prefix, "relu"), branch);
-        }
-        String sc = shortcut(g, prefix, in, inChannels, outChannels, stride);
-        return addRelu(g, prefix, branch, sc);
-    }
-
-    private String shortcut(GraphBuilder g, String prefix, String in, int inChannels, int outChannels, int stride) {
-        boolean sameShape = stride == 1 && inChannels == outChannels;
-        if (shortcut == Shortcut.C || (shortcut == Shortcut.B && !sameShape)) {
-            return convBn(g, name(prefix, "shortcut"), in, outChannels, 1, stride);
-        }
-        if (sameShape) {
-            return in;
-        }
-        return CifarResNetShortcuts.zeroPad(g, prefix, in, inChannels, outChannels, stride);
+        return ResidualNet.of(ResidualNet.Stem.CIFAR, ResidualNet.CIFAR_WIDTHS, blocksPerStage, new ResidualUnit.Basic(shortcut))
+                .withStochasticDepth(lastSurvival).build(request);
     }
 }

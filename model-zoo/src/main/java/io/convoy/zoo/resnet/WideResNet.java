@@ -1,19 +1,9 @@
 package io.convoy.zoo.resnet;
 
-import static io.convoy.zoo.Blocks.bnRelu;
-import static io.convoy.zoo.Blocks.add;
-import static io.convoy.zoo.Blocks.bn;
-import static io.convoy.zoo.Blocks.conv;
-import static io.convoy.zoo.Blocks.relu;
-import static io.convoy.zoo.VertexNames.block;
-import static io.convoy.zoo.VertexNames.name;
-import static io.convoy.zoo.VertexNames.stage;
-
-import io.convoy.zoo.Blocks;
 import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.UnknownModelException;
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 
 /**
  * Wide ResNet WRN-d-k (Zagoruyko and Komodakis 2016): a 16-filter stem, three stages of
@@ -22,14 +12,11 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
  * shape changes, and a final BN -> ReLU before pooling.
  */
 public final class WideResNet {
-    private final int depth;
-    private final int widen;
-    private final double dropout;
+    private final ResidualNet net;
 
     private WideResNet(int depth, int widen, double dropout) {
-        this.depth = depth;
-        this.widen = widen;
-        this.dropout = dropout;
+        int[] widths = Arrays.stream(ResidualNet.CIFAR_WIDTHS).map(w -> w * widen).toArray();
+        this.net = ResidualNet.of(ResidualNet.Stem.CIFAR, widths, (depth - 4) / 6, new ResidualUnit.PreActBasic(dropout));
     }
 
     public static WideResNet of(int depth, int widen, double dropout) {
@@ -46,33 +33,6 @@ public final class WideResNet {
     }
 
     public ComputationGraphConfiguration build(ModelRequest request) {
-        GraphBuilder g = Blocks.graph(request);
-        String x = conv(g, name("stem", "conv"), "input", request.channels(16), 3, 1);
-        int channels = request.channels(16);
-        int blocks = (depth - 4) / 6;
-        int[] widths = request.widths(16 * widen, 32 * widen, 64 * widen);
-        for (int s = 0; s < 3; s++) {
-            for (int b = 0; b < blocks; b++) {
-                int stride = (s > 0 && b == 0) ? 2 : 1;
-                x = wideBlock(g, name(stage(s + 1), block(b + 1)), x, channels, widths[s], stride);
-                channels = widths[s];
-            }
-        }
-        x = bnRelu(g, "final", x);
-        Blocks.classifier(g, x, request.numClasses());
-        return g.build();
-    }
-
-    private String wideBlock(GraphBuilder g, String prefix, String in, int inChannels, int out, int stride) {
-        String pre = bnRelu(g, name(prefix, "1"), in);
-        String branch = conv(g, name(prefix, "1", "conv"), pre, out, 3, stride);
-        branch = bnRelu(g, name(prefix, "2"), branch);
-        if (dropout > 0) {
-            branch = Blocks.dropout(g, name(prefix, "dropout"), branch, dropout);
-        }
-        branch = conv(g, name(prefix, "2", "conv"), branch, out, 3, 1);
-        boolean project = stride != 1 || inChannels != out;
-        String shortcut = project ? conv(g, name(prefix, "shortcut", "conv"), pre, out, 1, stride) : in;
-        return add(g, name(prefix, "add"), branch, shortcut);
+        return net.build(request);
     }
 }
