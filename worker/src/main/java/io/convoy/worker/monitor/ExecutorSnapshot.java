@@ -44,16 +44,18 @@ import org.nd4j.linalg.api.memory.enums.AllocationKind;
  *                          values: Spark's estimate of the Java objects, which does not see ND4J's native buffers)
  * @param rddBlocks         RDD blocks this JVM's block manager holds
  * @param encoding          gradient-sharing messages since the last snapshot of this JVM
+ * @param work              the training iterations' phases and the threads' CPU time since the last snapshot
  */
 public record ExecutorSnapshot(String executorId, long heapAfterGcBytes, long heapCommittedBytes, long rssBytes,
                                long nd4jBytes, long workspaceBytes, long javacppBytes, long storageBytes,
-                               int broadcastBlocks, long broadcastBytes, int rddBlocks, EncodingStats encoding)
+                               int broadcastBlocks, long broadcastBytes, int rddBlocks, EncodingStats encoding,
+                               WorkTimes work)
         implements Serializable {
 
     /** libnd4j's {@code sd::memory::MemoryType::HOST}. */
     private static final int HOST_GROUP = 0;
 
-    /** This JVM, now; drains its {@link EncodingStats}. */
+    /** This JVM, now; drains its {@link EncodingStats} and {@link WorkTimes}. */
     public static ExecutorSnapshot take() {
         long afterGc = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -83,7 +85,7 @@ public record ExecutorSnapshot(String executorId, long heapAfterGcBytes, long he
         }
         return new ExecutorSnapshot(env == null ? "?" : env.executorId(), afterGc, committed, residentBytes(),
                 nd4jHostBytes(), AllocationsTracker.getInstance().bytesOnDevice(AllocationKind.WORKSPACE, 0),
-                Pointer.totalBytes(), storage, broadcasts, broadcastBytes, rdds, EncodingStats.drain());
+                Pointer.totalBytes(), storage, broadcasts, broadcastBytes, rdds, EncodingStats.drain(), WorkTimes.drain());
     }
 
     /**
