@@ -45,21 +45,31 @@ class WorkTimesTest {
     @Test
     void cpuTimeIsCountedByThreadKind() throws Exception {
         WorkTimes.drain();
+        var busy = new java.util.concurrent.CountDownLatch(1);
+        var sampled = new java.util.concurrent.CountDownLatch(1);
         Thread spinner = new Thread(() -> {
-            long end = System.nanoTime() + 300_000_000L;
+            // spin until this thread itself has used 150 ms of CPU (however loaded the machine), then stay alive
+            var mx = java.lang.management.ManagementFactory.getThreadMXBean();
             long x = 0;
-            while (System.nanoTime() < end) {
+            while (mx.getCurrentThreadCpuTime() < 150_000_000L) {
                 x += System.identityHashCode(this);
+            }
+            busy.countDown();
+            try {
+                sampled.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             if (x == 42) {
                 System.out.println(x);
             }
         }, "aeron-client-conductor");
         spinner.start();
-        Thread.sleep(250); // sample while it still runs: an ended thread's time is gone
+        busy.await(); // sample while it is alive: an ended thread's time is gone
         WorkTimes t = WorkTimes.drain();
+        sampled.countDown();
         spinner.join();
-        assertTrue(t.threadCpuNanos().getOrDefault("aeron", 0L) > 100_000_000L, t.threadCpuNanos().toString());
+        assertTrue(t.threadCpuNanos().getOrDefault("aeron", 0L) >= 150_000_000L, t.threadCpuNanos().toString());
         assertEquals("tasks", WorkTimes.group("Executor task launch worker for task 3.0 in stage 1.0 (TID 7)"));
         assertEquals("aeron", WorkTimes.group("driver-conductor"));
         assertEquals("aeron", WorkTimes.group("sender"));
