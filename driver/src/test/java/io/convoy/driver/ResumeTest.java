@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.convoy.driver.checkpoint.CheckpointInfo;
+import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.train.TrainResult;
@@ -47,7 +48,7 @@ class ResumeTest {
         assertArrayEquals(straight.network().getUpdater().getStateViewArray().data().asFloat(),
                 resumed.network().getUpdater().getStateViewArray().data().asFloat());
         assertEquals(straight.finalEval().top1Correct(), resumed.finalEval().top1Correct());
-        assertEquals(List.of(1, 2, 3), resumed.epochs().stream().map(r -> ((Number) r.get("epoch")).intValue()).toList());
+        assertEquals(List.of(1, 2, 3), resumed.epochs().stream().map(EpochMetrics::epoch).toList());
 
         // one more epoch on two workers: the checkpoint's global batch of 32 becomes 2 x 16
         TrainResult wider = TrainingRun.resume(first.runDir(), List.of("train.epochs=4", "train.workers=2")).run();

@@ -87,8 +87,8 @@ public sealed interface CheckpointSelection {
     }
 
     private static Double top1(CheckpointInfo c) {
-        Double v = c.metrics() == null ? null : c.metrics().get("top1_error");
-        return v == null || v.isNaN() ? null : v;
+        double v = c.top1Error();
+        return Double.isNaN(v) ? null : v;
     }
 
     /** A selection that does not fit the run (bad usage, exit code 2 on the command line). */

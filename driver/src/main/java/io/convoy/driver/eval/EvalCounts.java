@@ -1,8 +1,6 @@
 package io.convoy.driver.eval;
 
 import java.io.Serializable;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -143,18 +141,6 @@ public final class EvalCounts implements Serializable {
         for (int t = 0; t < numClasses; t++) {
             m[t] = java.util.Arrays.copyOfRange(confusion, t * numClasses, (t + 1) * numClasses);
         }
-        return m;
-    }
-
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("records", total);
-        m.put("top1_error", top1Error());
-        m.put("top5_error", top5Error());
-        m.put("mean_nll", meanNll());
-        m.put("per_class_accuracy", perClassAccuracy());
-        m.put("per_class_records", perClassRecords());
-        m.put("confusion_matrix", confusionMatrix());
         return m;
     }
 }

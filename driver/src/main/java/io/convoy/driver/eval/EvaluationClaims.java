@@ -1,5 +1,6 @@
 package io.convoy.driver.eval;
 
+import io.convoy.driver.checkpoint.RunLayout;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvaluationClaims {
     private static final Logger log = LoggerFactory.getLogger(EvaluationClaims.class);
-    public static final String DIR = "claims";
+    public static final String DIR = RunLayout.EVALUATION_CLAIMS;
     private static final String INFIX = ".claim.";
 
     private final FileSystem fs;

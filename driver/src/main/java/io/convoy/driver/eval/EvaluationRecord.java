@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.worker.augment.TestTimeAugmentation;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The result of evaluating one checkpoint, as saved in the run directory:
@@ -44,13 +44,12 @@ public record EvaluationRecord(String run, String checkpoint, int epoch, long it
         return new Scores(records, top1Error, top5Error, meanNll, perClassAccuracy, perClassRecords, confusionMatrix);
     }
 
-    /** The file and claim name of an evaluation, without extension: {@code eval-epoch-0007[-flip]}. */
+    /** The file and claim name of an evaluation, without extension: {@code eval-epoch-0007[-flip]} ({@link RunLayout}). */
     public static String key(int epoch, TestTimeAugmentation tta) {
-        return String.format(Locale.ROOT, "eval-epoch-%04d", epoch)
-                + (tta == TestTimeAugmentation.CENTRE ? "" : "-" + tta.label());
+        return RunLayout.evaluationKey(epoch, tta);
     }
 
     public static String fileName(int epoch, TestTimeAugmentation tta) {
-        return key(epoch, tta) + ".json";
+        return RunLayout.evaluationFile(epoch, tta);
     }
 }

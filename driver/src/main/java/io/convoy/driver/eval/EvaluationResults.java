@@ -1,5 +1,6 @@
 package io.convoy.driver.eval;
 
+import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.checkpoint.RunStoreException;
 import io.convoy.worker.augment.TestTimeAugmentation;
@@ -11,8 +12,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,7 +21,6 @@ import org.slf4j.LoggerFactory;
 /** The evaluation results saved in a run directory ({@code eval-epoch-NNNN[-view].json}). */
 public final class EvaluationResults {
     private static final Logger log = LoggerFactory.getLogger(EvaluationResults.class);
-    private static final Pattern NAME = Pattern.compile("eval-epoch-(\\d+)(?:-(flip|ten-crop))?\\.json");
 
     private final FileSystem fs;
     private final RunStore store;
@@ -49,17 +47,14 @@ public final class EvaluationResults {
     public Set<Integer> epochs(TestTimeAugmentation tta) {
         Set<Integer> out = new TreeSet<>();
         for (FileStatus s : list()) {
-            Matcher m = NAME.matcher(s.getPath().getName());
-            if (m.matches() && tta == (m.group(2) == null ? TestTimeAugmentation.CENTRE : TestTimeAugmentation.parse(m.group(2)))) {
-                out.add(Integer.parseInt(m.group(1)));
-            }
+            RunLayout.evaluated(s.getPath().getName()).filter(e -> e.tta() == tta).ifPresent(e -> out.add(e.epoch()));
         }
         return out;
     }
 
     public boolean exists(int epoch, TestTimeAugmentation tta) {
         try {
-            return fs.exists(new Path(store.dir(), EvaluationRecord.fileName(epoch, tta)));
+            return fs.exists(new Path(store.dir(), RunLayout.evaluationFile(epoch, tta)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,7 +64,7 @@ public final class EvaluationResults {
     public List<EvaluationRecord> all() {
         List<EvaluationRecord> out = new ArrayList<>();
         for (FileStatus s : list()) {
-            if (NAME.matcher(s.getPath().getName()).matches()) {
+            if (RunLayout.evaluated(s.getPath().getName()).isPresent()) {
                 try {
                     out.add(store.readJson(s.getPath().getName(), EvaluationRecord.class));
                 } catch (RunStoreException | UncheckedIOException e) {

@@ -2,6 +2,7 @@ package io.convoy.driver.eval;
 
 import io.convoy.driver.HadoopPaths;
 import io.convoy.driver.checkpoint.CheckpointInfo;
+import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.checkpoint.RunStoreException;
 import io.convoy.driver.config.ConfigLoader;
@@ -183,7 +184,7 @@ public final class EvaluationRun {
 
     private Outcome evaluate(SparkProvider spark) {
         RunStore opened = RunStore.open(runDir, SparkContexts.hadoopConf(ConfigLoader.sparkConfOf(overrides)));
-        RunConfig config = ConfigLoader.fromSaved(opened.readConfig(), runDir + "/config.conf", overrides);
+        RunConfig config = ConfigLoader.fromSaved(opened.readConfig(), runDir + "/" + RunLayout.CONFIG, overrides);
         Configuration hadoop = SparkContexts.hadoopConf(config.spark().conf());
         RunStore store = RunStore.open(runDir, hadoop);
         FileSystem fs = HadoopPaths.fileSystem(store.dir(), hadoop);
@@ -268,7 +269,7 @@ public final class EvaluationRun {
         } else {
             d.test = new DatasetLoader(config.data(), hadoop).load(DatasetLoader.Split.TEST);
         }
-        d.norm = store.readJson("normalization.json", Normalization.class);
+        d.norm = store.readJson(RunLayout.NORMALIZATION, Normalization.class);
         d.classNames = ClassNames.of(config.data(), d.test.numClasses(), hadoop);
         return d;
     }

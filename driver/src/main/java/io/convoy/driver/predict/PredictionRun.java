@@ -2,6 +2,7 @@ package io.convoy.driver.predict;
 
 import io.convoy.driver.HadoopPaths;
 import io.convoy.driver.checkpoint.CheckpointInfo;
+import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.checkpoint.RunStoreException;
 import io.convoy.driver.config.ConfigLoader;
@@ -138,7 +139,7 @@ public final class PredictionRun {
 
     public Outcome run() {
         RunStore opened = RunStore.open(runDir, SparkContexts.hadoopConf(ConfigLoader.sparkConfOf(overrides)));
-        RunConfig config = ConfigLoader.fromSaved(opened.readConfig(), runDir + "/config.conf", overrides);
+        RunConfig config = ConfigLoader.fromSaved(opened.readConfig(), runDir + "/" + RunLayout.CONFIG, overrides);
         Configuration hadoop = SparkContexts.hadoopConf(config.spark().conf());
         RunStore store = RunStore.open(runDir, hadoop);
         if (options.maxBad() < 0) {
@@ -158,7 +159,7 @@ public final class PredictionRun {
         List<String> classNames = ClassNames.of(config.data(), numClasses, hadoop);
         Stored run = stored(config, hadoop);
         InputShape stored = run.shape();
-        Normalization norm = store.readJson("normalization.json", Normalization.class);
+        Normalization norm = store.readJson(RunLayout.NORMALIZATION, Normalization.class);
         InputShape network = options.inputSize() == null ? stored
                 : new InputShape(stored.channels(), options.inputSize()[0], options.inputSize()[1]);
         Evaluator.Spec spec;

@@ -1,11 +1,11 @@
 package io.convoy.driver.report;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.convoy.driver.HadoopPaths;
 import io.convoy.driver.checkpoint.CheckpointInfo;
+import io.convoy.driver.checkpoint.EpochMetrics;
+import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.Redaction;
@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +41,9 @@ import org.slf4j.LoggerFactory;
  * them (best checkpoint, wall time, trainable parameters).
  */
 public record RunData(String id, String dir, String configText, String model, String dataFormat, int epochsPlanned,
-                      List<CheckpointInfo> manifest, List<Map<String, Object>> epochs, List<EvaluationRecord> evaluations,
+                      List<CheckpointInfo> manifest, List<EpochMetrics> epochs, List<EvaluationRecord> evaluations,
                       Optional<Long> trainableParams, Optional<Instant> started, Optional<PerClass> perClass) {
     private static final Logger log = LoggerFactory.getLogger(RunData.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The best checkpoint by validation top-1 error: from `convoy evaluate` (centre view) where run, else from training. */
     public record Best(int epoch, double top1Error, double top5Error, String source) {
@@ -66,11 +64,11 @@ public record RunData(String id, String dir, String configText, String model, St
         String format = config.hasPath("data.format") ? config.getString("data.format") : "?";
         int planned = config.hasPath("train.epochs") ? config.getInt("train.epochs") : 0;
         List<CheckpointInfo> manifest = store.manifest();
-        List<Map<String, Object>> epochs = readMetrics(store, fs);
+        List<EpochMetrics> epochs = store.readMetrics();
         List<EvaluationRecord> evaluations = new EvaluationResults(fs, store).all();
         Optional<Instant> started = Optional.empty();
         try {
-            started = Optional.of(Instant.ofEpochMilli(fs.getFileStatus(new Path(store.dir(), "config.conf")).getModificationTime()));
+            started = Optional.of(store.configWritten());
         } catch (IOException e) {
             log.warn("cannot read the start time of {}: {}", store.dir(), e.toString());
         }
@@ -78,7 +76,7 @@ public record RunData(String id, String dir, String configText, String model, St
                 epochs, evaluations, Optional.empty(), started, Optional.empty());
         return new RunData(partial.id, partial.dir, configText, model, format, planned, manifest, epochs, evaluations,
                 trainableParams(store, fs, evaluations, manifest, format),
-                started, perClass(partial, store, fs, configText, hadoop));
+                started, perClass(partial, store, configText, hadoop));
     }
 
     /** Wall time from the run's start (config.conf written) to its last checkpoint. */
@@ -95,7 +93,7 @@ public record RunData(String id, String dir, String configText, String model, St
 
     /** Seconds spent in the training epochs (sum of epoch_seconds). */
     public double trainingSeconds() {
-        return epochs.stream().mapToDouble(r -> number(r.get("epoch_seconds"))).filter(v -> !Double.isNaN(v)).sum();
+        return epochs.stream().mapToDouble(r -> EpochMetrics.orNaN(r.epochSeconds())).filter(v -> !Double.isNaN(v)).sum();
     }
 
     public int epochsDone() {
@@ -105,16 +103,16 @@ public record RunData(String id, String dir, String configText, String model, St
     /** Validation errors by epoch: from a centre-view evaluation result where there is one, else from training's. */
     public Map<Integer, double[]> validationByEpoch() {
         Map<Integer, double[]> out = new java.util.TreeMap<>();
-        for (Map<String, Object> r : epochs) {
-            double t1 = number(r.get("top1_error"));
+        for (EpochMetrics r : epochs) {
+            double t1 = EpochMetrics.orNaN(r.top1Error());
             if (!Double.isNaN(t1)) {
-                out.put((int) number(r.get("epoch")), new double[] {t1, number(r.get("top5_error"))});
+                out.put(r.epoch(), new double[] {t1, EpochMetrics.orNaN(r.top5Error())});
             }
         }
         for (CheckpointInfo c : manifest) {
-            Double t1 = c.metrics() == null ? null : c.metrics().get("top1_error");
-            if (t1 != null && !t1.isNaN() && !out.containsKey(c.epoch())) {
-                out.put(c.epoch(), new double[] {t1, c.metrics().getOrDefault("top5_error", Double.NaN)});
+            double t1 = c.top1Error();
+            if (!Double.isNaN(t1) && !out.containsKey(c.epoch())) {
+                out.put(c.epoch(), new double[] {t1, c.top5Error()});
             }
         }
         for (EvaluationRecord e : centreEvaluations()) {
@@ -135,46 +133,6 @@ public record RunData(String id, String dir, String configText, String model, St
                 .min(Comparator.comparingDouble((Map.Entry<Integer, double[]> e) -> e.getValue()[0]).thenComparingInt(Map.Entry::getKey))
                 .map(e -> new Best(e.getKey(), e.getValue()[0], e.getValue()[1],
                         evaluated.containsKey(e.getKey()) ? "convoy evaluate" : "training"));
-    }
-
-    /** A number from a JSON value (Jackson writes NaN as the string "NaN"); NaN when absent. */
-    static double number(Object v) {
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (v instanceof String s) {
-            try {
-                return Double.parseDouble(s);
-            } catch (NumberFormatException ignored) {
-                return Double.NaN;
-            }
-        }
-        return Double.NaN;
-    }
-
-    private static List<Map<String, Object>> readMetrics(RunStore store, FileSystem fs) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try {
-            if (!fs.exists(new Path(store.dir(), "metrics.jsonl"))) {
-                return rows;
-            }
-        } catch (IOException e) {
-            return rows;
-        }
-        String text = new String(store.readFile("metrics.jsonl"), StandardCharsets.UTF_8);
-        int line = 0;
-        for (String l : text.split("\n")) {
-            line++;
-            if (l.isBlank()) {
-                continue;
-            }
-            try {
-                rows.add(JSON.readValue(l, new TypeReference<Map<String, Object>>() { }));
-            } catch (IOException e) {
-                log.warn("metrics.jsonl of {} line {} is not JSON, left out: {}", EvaluationResults.runId(store), line, e.getMessage());
-            }
-        }
-        return rows;
     }
 
     /** From an evaluation result (exact), else counted from the newest checkpoint's saved graph for the data's image shape. */
@@ -209,7 +167,7 @@ public record RunData(String id, String dir, String configText, String model, St
         return Optional.empty();
     }
 
-    private static Optional<PerClass> perClass(RunData run, RunStore store, FileSystem fs, String configText, Configuration hadoop) {
+    private static Optional<PerClass> perClass(RunData run, RunStore store, String configText, Configuration hadoop) {
         Optional<Best> best = run.best();
         if (best.isEmpty()) {
             return Optional.empty();
@@ -223,28 +181,23 @@ public record RunData(String id, String dir, String configText, String model, St
         }
         // training evaluates its last epoch and keeps the details in eval-latest.json
         try {
-            if (epoch == run.epochsDone() && fs.exists(new Path(store.dir(), "eval-latest.json"))) {
-                Map<String, Object> m = store.readJson("eval-latest.json", Map.class);
-                @SuppressWarnings("unchecked")
-                List<Object> acc = (List<Object>) m.get("per_class_accuracy");
-                if (acc != null) {
-                    double[] a = acc.stream().mapToDouble(RunData::number).toArray();
-                    long[] n = m.get("per_class_records") instanceof List<?> l
-                            ? l.stream().mapToLong(x -> ((Number) x).longValue()).toArray() : null;
-                    long[][] confusion = m.get("confusion_matrix") == null ? null
-                            : JSON.convertValue(m.get("confusion_matrix"), long[][].class);
+            if (epoch == run.epochsDone() && store.has(RunLayout.EVAL_LATEST)) {
+                EvaluationRecord.Scores latest = store.readJson(RunLayout.EVAL_LATEST, EvaluationRecord.Scores.class);
+                double[] a = latest.perClassAccuracy();
+                if (a != null) {
                     List<String> names;
                     try {
-                        RunConfig c = ConfigLoader.savedForReading(configText, "config.conf");
+                        RunConfig c = ConfigLoader.savedForReading(configText, RunLayout.CONFIG);
                         names = ClassNames.of(c.data(), a.length, hadoop);
                     } catch (RuntimeException e) {
                         names = java.util.stream.IntStream.range(0, a.length).mapToObj(i -> "class " + i).toList();
                     }
-                    return Optional.of(new PerClass(epoch, "training's final evaluation", names, a, n, confusion));
+                    return Optional.of(new PerClass(epoch, "training's final evaluation", names, a, latest.perClassRecords(),
+                            latest.confusionMatrix()));
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            log.warn("cannot read eval-latest.json of {}: {}", EvaluationResults.runId(store), e.toString());
+        } catch (RuntimeException e) {
+            log.warn("cannot read {} of {}: {}", RunLayout.EVAL_LATEST, EvaluationResults.runId(store), e.toString());
         }
         return Optional.empty();
     }

@@ -2,6 +2,8 @@ package io.convoy.driver.report;
 
 import io.convoy.driver.HadoopPaths;
 import io.convoy.driver.checkpoint.CheckpointInfo;
+import io.convoy.driver.checkpoint.EpochMetrics;
+import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.checkpoint.RunStoreException;
 import io.convoy.driver.eval.EvaluationRecord;
 import java.io.FileNotFoundException;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunReports {
     private static final Logger log = LoggerFactory.getLogger(RunReports.class);
-    public static final String RUN_REPORT = "report";
+    public static final String RUN_REPORT = RunLayout.REPORT;
     public static final String COMPARISON = "runs-report";
 
     private RunReports() {
@@ -55,7 +58,7 @@ public final class RunReports {
         List<RunData> runs = new ArrayList<>();
         try {
             for (FileStatus s : fs.listStatus(parent)) {
-                if (s.isDirectory() && fs.exists(new Path(s.getPath(), "config.conf"))) {
+                if (s.isDirectory() && RunLayout.isRun(fs, s.getPath())) {
                     try {
                         runs.add(RunData.read(s.getPath().toString(), hadoop));
                     } catch (RunStoreException | UncheckedIOException e) {
@@ -94,7 +97,7 @@ public final class RunReports {
         summary.add(List.of("best checkpoint", best.map(b -> "epoch " + b.epoch() + " (" + b.source() + ")").orElse("-")));
         summary.add(List.of("wall time", run.wallTime().map(RunReports::duration).orElse("-")));
         summary.add(List.of("training time", duration(Duration.ofMillis(Math.round(run.trainingSeconds() * 1000)))));
-        double throughput = mean(run.epochs(), "images_per_second");
+        double throughput = mean(run.epochs(), EpochMetrics::imagesPerSecond);
         summary.add(List.of("mean throughput", Double.isNaN(throughput) ? "-" : String.format(Locale.ROOT, "%.0f images/s", throughput)));
         r.table(new Table("summary", List.of("", "value"), summary));
 
@@ -112,21 +115,21 @@ public final class RunReports {
         r.chart("lr.png", "Learning rate", Charts.png("Learning rate", "epoch", "learning rate",
                 List.of(learningRateSeries(run.epochs())), Charts.Scale.LOG_WHEN_WIDE), "none recorded");
         r.chart("throughput.png", "Training throughput (images/s)", Charts.png("Training throughput", "epoch", "images/s",
-                List.of(points("images/s", run.epochs(), "images_per_second"))), "none recorded");
+                List.of(points("images/s", run.epochs(), EpochMetrics::imagesPerSecond))), "none recorded");
         r.chart("memory.png", "Executor memory (MB, largest executor)", Charts.png("Executor memory", "epoch", "MB",
-                List.of(points("resident set", run.epochs(), "executor_rss_mb"),
-                        points("heap after GC", run.epochs(), "executor_heap_after_gc_mb"),
-                        points("ND4J native", run.epochs(), "executor_native_mb"))),
+                List.of(points("resident set", run.epochs(), e -> e.diagnostic(EpochMetrics.EXECUTOR_RSS_MB)),
+                        points("heap after GC", run.epochs(), e -> e.diagnostic(EpochMetrics.EXECUTOR_HEAP_AFTER_GC_MB)),
+                        points("ND4J native", run.epochs(), e -> e.diagnostic("executor_native_mb")))),
                 "none recorded (runs before the executor probe)");
 
         r.heading("Epochs");
         List<List<String>> epochRows = new ArrayList<>();
-        for (Map<String, Object> e : run.epochs()) {
-            epochRows.add(List.of(String.valueOf((int) RunData.number(e.get("epoch"))),
-                    fixed(RunData.number(e.get("train_loss")), 4), sci(RunData.number(e.get("lr"))),
-                    pct(RunData.number(e.get("top1_error"))), pct(RunData.number(e.get("top5_error"))),
-                    fixed(RunData.number(e.get("test_nll")), 4), fixed(RunData.number(e.get("images_per_second")), 0),
-                    fixed(RunData.number(e.get("epoch_seconds")), 1)));
+        for (EpochMetrics e : run.epochs()) {
+            epochRows.add(List.of(String.valueOf(e.epoch()),
+                    fixed(orNaN(e.trainLoss()), 4), sci(orNaN(e.lr())),
+                    pct(orNaN(e.top1Error())), pct(orNaN(e.top5Error())),
+                    fixed(orNaN(e.testNll()), 4), fixed(orNaN(e.imagesPerSecond()), 0),
+                    fixed(orNaN(e.epochSeconds()), 1)));
         }
         r.table(new Table("epochs", List.of("epoch", "training loss", "learning rate", "top-1 error", "top-5 error",
                 "test NLL", "images/s", "seconds"), epochRows));
@@ -215,19 +218,19 @@ public final class RunReports {
         return r;
     }
 
-    private static double[][] series(List<Map<String, Object>> rows, String key) {
+    private static double[][] series(List<EpochMetrics> rows, Function<EpochMetrics, Double> metric) {
         List<double[]> points = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
-            double v = RunData.number(row.get(key));
+        for (EpochMetrics row : rows) {
+            double v = orNaN(metric.apply(row));
             if (!Double.isNaN(v)) {
-                points.add(new double[] {RunData.number(row.get("epoch")), v});
+                points.add(new double[] {row.epoch(), v});
             }
         }
         return new double[][] {points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray()};
     }
 
-    private static Charts.Series points(String name, List<Map<String, Object>> rows, String key) {
-        double[][] s = series(rows, key);
+    private static Charts.Series points(String name, List<EpochMetrics> rows, Function<EpochMetrics, Double> metric) {
+        double[][] s = series(rows, metric);
         return new Charts.Series(name, s[0], s[1], Charts.Shape.POINTS);
     }
 
@@ -235,8 +238,8 @@ public final class RunReports {
      * The rate of epoch e holds from e - 1 to e (the driver sets it before the epoch): a step from each epoch's
      * start, and a last point at the end of the last epoch so its step has a length.
      */
-    static Charts.Series learningRateSeries(List<Map<String, Object>> rows) {
-        double[][] s = series(rows, "lr");
+    static Charts.Series learningRateSeries(List<EpochMetrics> rows) {
+        double[][] s = series(rows, EpochMetrics::lr);
         int n = s[0].length;
         double[] x = new double[n == 0 ? 0 : n + 1];
         double[] y = new double[x.length];
@@ -252,39 +255,37 @@ public final class RunReports {
     }
 
     /**
-     * The loss sampled during each epoch ({@code loss_samples}: [iteration, loss] pairs, with the epoch's
-     * first and last iteration in {@code iteration_start} / {@code iteration_end}) as a line at fractional
-     * epochs, and the epoch's loss as points at the epoch's end; runs without samples have only the points.
+     * The loss sampled during each epoch ({@link EpochMetrics.LossSamples}: [iteration, loss] pairs, with the epoch's
+     * first and last iteration) as a line at fractional epochs, and the epoch's loss as points at the epoch's end;
+     * runs without samples have only the points.
      */
-    static List<Charts.Series> lossSeries(List<Map<String, Object>> rows) {
+    static List<Charts.Series> lossSeries(List<EpochMetrics> rows) {
         List<double[]> samples = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
-            double epoch = RunData.number(row.get("epoch"));
-            double first = RunData.number(row.get("iteration_start"));
-            double last = RunData.number(row.get("iteration_end"));
-            if (!(row.get("loss_samples") instanceof List<?> list) || Double.isNaN(first) || !(last > first)) {
+        for (EpochMetrics row : rows) {
+            EpochMetrics.LossSamples s = row.lossSamples();
+            if (s == null || !(s.iterationEnd() > s.iterationStart())) {
                 continue;
             }
-            for (Object o : list) {
-                if (o instanceof List<?> pair && pair.size() == 2) {
-                    double it = RunData.number(pair.get(0));
-                    double loss = RunData.number(pair.get(1));
-                    if (!Double.isNaN(it) && !Double.isNaN(loss)) {
-                        samples.add(new double[] {epoch - 1 + (it - first) / (last - first), loss});
-                    }
+            double first = s.iterationStart();
+            double last = s.iterationEnd();
+            for (List<Double> pair : s.samples()) {
+                double it = pair.get(0);
+                double loss = pair.get(1);
+                if (!Double.isNaN(it) && !Double.isNaN(loss)) {
+                    samples.add(new double[] {row.epoch() - 1 + (it - first) / (last - first), loss});
                 }
             }
         }
-        double[][] byEpoch = series(rows, "train_loss");
+        double[][] byEpoch = series(rows, EpochMetrics::trainLoss);
         return List.of(new Charts.Series("every " + sampleSpacing(rows) + " iterations",
                         samples.stream().mapToDouble(p -> p[0]).toArray(), samples.stream().mapToDouble(p -> p[1]).toArray(),
                         Charts.Shape.LINE),
                 new Charts.Series("epoch (last averaging round)", byEpoch[0], byEpoch[1], Charts.Shape.POINTS));
     }
 
-    private static String sampleSpacing(List<Map<String, Object>> rows) {
-        return rows.stream().map(r -> RunData.number(r.get("loss_sample_every"))).filter(v -> !Double.isNaN(v))
-                .findFirst().map(v -> String.valueOf((long) (double) v)).orElse("N");
+    private static String sampleSpacing(List<EpochMetrics> rows) {
+        return rows.stream().filter(r -> r.lossSamples() != null).findFirst()
+                .map(r -> String.valueOf(r.lossSamples().every())).orElse("N");
     }
 
     private static double[][] validationSeries(Map<Integer, double[]> byEpoch, int which) {
@@ -297,8 +298,12 @@ public final class RunReports {
         return new double[][] {points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray()};
     }
 
-    private static double mean(List<Map<String, Object>> rows, String key) {
-        return rows.stream().mapToDouble(r -> RunData.number(r.get(key))).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+    private static double mean(List<EpochMetrics> rows, Function<EpochMetrics, Double> metric) {
+        return rows.stream().mapToDouble(r -> orNaN(metric.apply(r))).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+    }
+
+    private static double orNaN(Double v) {
+        return EpochMetrics.orNaN(v);
     }
 
     /** A fraction as a percentage with two decimals, as the CLI prints it; "-" when unknown. */

@@ -1,8 +1,11 @@
 package io.convoy.driver.sweep;
 
 import io.convoy.driver.HadoopPaths;
+import io.convoy.driver.checkpoint.EpochMetrics;
+import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.config.ConfigLoader;
+import io.convoy.driver.eval.EvaluationRecord;
 import io.convoy.driver.report.Charts;
 import io.convoy.driver.report.Report;
 import io.convoy.driver.report.Table;
@@ -17,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.hadoop.conf.Configuration;
@@ -35,7 +39,7 @@ public final class SweepResults {
     private static final Logger log = LoggerFactory.getLogger(SweepResults.class);
     public static final String BASE = "results";
     public static final List<String> CSV_HEADER = List.of("case", "parameters", "status", "epochs", "epochs_planned",
-            "train_loss", "top1_error", "top5_error", "wall_seconds", "run_dir", "error");
+            EpochMetrics.TRAIN_LOSS, EpochMetrics.TOP1_ERROR, EpochMetrics.TOP5_ERROR, "wall_seconds", "run_dir", "error");
 
     private SweepResults() {
     }
@@ -46,33 +50,32 @@ public final class SweepResults {
         for (SweepPlan.PlannedTrial p : plan.trials()) {
             SweepState.Trial t = state.get(p.name()).orElse(SweepState.Trial.pending(p.spec().parameterLine()));
             int planned = p.valid() ? p.config().train().epochs() : 0;
-            List<Map<String, Object>> epochs = List.of();
+            List<EpochMetrics> epochs = List.of();
             Double top1 = null;
             Double top5 = null;
             if (t.runDir() != null) {
                 try {
                     RunStore store = RunStore.open(t.runDir(), hadoop);
-                    planned = ConfigLoader.savedForReading(store.readConfig(), t.runDir() + "/config.conf").train().epochs();
+                    planned = ConfigLoader.savedForReading(store.readConfig(), t.runDir() + "/" + RunLayout.CONFIG).train().epochs();
                     epochs = store.readMetrics();
                     if (t.status() == SweepState.Status.FINISHED) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> eval = store.readJson("eval-latest.json", Map.class);
-                        top1 = number(eval.get("top1_error"));
-                        top5 = number(eval.get("top5_error"));
+                        EvaluationRecord.Scores eval = store.readJson(RunLayout.EVAL_LATEST, EvaluationRecord.Scores.class);
+                        top1 = eval.top1Error();
+                        top5 = eval.top5Error();
                     }
                 } catch (RuntimeException e) {
                     log.warn("trial {}: cannot read its run directory {}: {}", p.name(), t.runDir(), e.getMessage());
                 }
             }
-            Map<String, Object> last = epochs.isEmpty() ? Map.of() : epochs.get(epochs.size() - 1);
-            if (top1 == null) {
-                top1 = number(last.get("top1_error"));
-                top5 = number(last.get("top5_error"));
+            EpochMetrics last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+            if (top1 == null && last != null) {
+                top1 = last.top1Error();
+                top5 = last.top5Error();
             }
             String error = p.valid() ? t.error() : p.error();
             SweepState.Status status = p.valid() ? t.status() : SweepState.Status.FAILED;
             rows.add(new TrialResult(p.name(), p.spec().parameterLine(), status, epochs.size(), planned,
-                    number(last.get("train_loss")), top1, top5, t.wallSeconds(), t.runDir(), error, epochs));
+                    last == null ? null : last.trainLoss(), top1, top5, t.wallSeconds(), t.runDir(), error, epochs));
         }
         return rows;
     }
@@ -104,21 +107,20 @@ public final class SweepResults {
                 + " averaging only). Wall time: time the sweep spent in the trial, over all its attempts.");
         report.heading("Curves");
         report.chart("top1-error.png", "test top-1 error by epoch", Charts.byEpoch("test top-1 error", "top-1 error (%)",
-                series(rows, "top1_error", 100)), "no epoch evaluated yet");
+                series(rows, EpochMetrics::top1Error, 100)), "no epoch evaluated yet");
         report.chart("train-loss.png", "training loss by epoch", Charts.byEpoch("training loss", "loss",
-                series(rows, "train_loss", 1)), "no training loss recorded (none under gradient sharing)");
+                series(rows, EpochMetrics::trainLoss, 1)), "no training loss recorded (none under gradient sharing)");
         return report;
     }
 
-    private static Map<String, double[][]> series(List<TrialResult> rows, String metric, double scale) {
+    private static Map<String, double[][]> series(List<TrialResult> rows, Function<EpochMetrics, Double> metric, double scale) {
         Map<String, double[][]> out = new LinkedHashMap<>();
         for (TrialResult r : rows) {
             List<double[]> points = new ArrayList<>();
-            for (Map<String, Object> e : r.epochs()) {
-                Double y = number(e.get(metric));
-                Double x = number(e.get("epoch"));
-                if (x != null && y != null) {
-                    points.add(new double[] {x, y * scale});
+            for (EpochMetrics e : r.epochs()) {
+                Double y = metric.apply(e);
+                if (y != null) {
+                    points.add(new double[] {e.epoch(), y * scale});
                 }
             }
             double[][] xy = new double[2][points.size()];
@@ -155,10 +157,6 @@ public final class SweepResults {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }
-    }
-
-    private static Double number(Object o) {
-        return o instanceof Number n ? n.doubleValue() : null;
     }
 
     private static String plain(Double v) {

@@ -1,6 +1,7 @@
 package io.convoy.driver.sweep;
 
 import io.convoy.driver.HadoopPaths;
+import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.config.Redaction;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.spark.SparkContexts;
@@ -201,8 +202,7 @@ public final class SweepRunner {
         try {
             List<Path> candidates = new ArrayList<>();
             for (FileStatus s : fs.listStatus(parent)) {
-                if (s.isDirectory() && fs.exists(new Path(s.getPath(), "config.conf"))
-                        && fs.exists(new Path(s.getPath(), "normalization.json"))) {
+                if (s.isDirectory() && RunLayout.isResumable(fs, s.getPath())) {
                     candidates.add(s.getPath());
                 }
             }

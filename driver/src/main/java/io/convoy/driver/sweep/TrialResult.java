@@ -1,7 +1,7 @@
 package io.convoy.driver.sweep;
 
+import io.convoy.driver.checkpoint.EpochMetrics;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One row of a sweep's results: what the trial's run directory and the sweep state say about it.
@@ -16,5 +16,5 @@ import java.util.Map;
  */
 public record TrialResult(String trial, String parameters, SweepState.Status status, int epochsDone, int epochsPlanned,
                           Double trainLoss, Double top1Error, Double top5Error, double wallSeconds, String runDir,
-                          String error, List<Map<String, Object>> epochs) {
+                          String error, List<EpochMetrics> epochs) {
 }

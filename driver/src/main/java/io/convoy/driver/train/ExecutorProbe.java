@@ -1,5 +1,6 @@
 package io.convoy.driver.train;
 
+import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.worker.monitor.EncodingStats;
 import io.convoy.worker.monitor.ExecutorSnapshot;
 import java.util.ArrayList;
@@ -48,8 +49,8 @@ final class ExecutorProbe {
                 encoding = encoding.plus(s.encoding());
             }
             List<ExecutorSnapshot> each = new ArrayList<>(latest.values());
-            out.put("executor_rss_mb", maxMb(each, ExecutorSnapshot::rssBytes));
-            out.put("executor_heap_after_gc_mb", maxMb(each, ExecutorSnapshot::heapAfterGcBytes));
+            out.put(EpochMetrics.EXECUTOR_RSS_MB, maxMb(each, ExecutorSnapshot::rssBytes));
+            out.put(EpochMetrics.EXECUTOR_HEAP_AFTER_GC_MB, maxMb(each, ExecutorSnapshot::heapAfterGcBytes));
             out.put("executor_nd4j_mb", maxMb(each, ExecutorSnapshot::nd4jBytes));
             out.put("executor_workspace_mb", maxMb(each, ExecutorSnapshot::workspaceBytes));
             out.put("executor_javacpp_mb", maxMb(each, ExecutorSnapshot::javacppBytes));
@@ -99,13 +100,13 @@ final class ExecutorProbe {
     }
 
     static String describe(Map<String, Double> m) {
-        if (!m.containsKey("executor_rss_mb")) {
+        if (!m.containsKey(EpochMetrics.EXECUTOR_RSS_MB)) {
             return "no executor sample";
         }
         String s = String.format("executors sampled %.0f: max RSS %.0f MB, heap after GC %.0f MB, ND4J arrays %.0f MB, "
                         + "workspaces %.0f MB, JavaCPP %.0f MB; Spark: %.0f RDDs persisted, storage %.1f MB, "
                         + "broadcast blocks %.0f on the driver, %.0f on an executor (%.1f MB)",
-                m.get("executors_sampled"), m.get("executor_rss_mb"), m.get("executor_heap_after_gc_mb"),
+                m.get("executors_sampled"), m.get(EpochMetrics.EXECUTOR_RSS_MB), m.get(EpochMetrics.EXECUTOR_HEAP_AFTER_GC_MB),
                 m.get("executor_nd4j_mb"), m.get("executor_workspace_mb"), m.get("executor_javacpp_mb"),
                 m.get("spark_persisted_rdds"), m.get("spark_storage_mb"), m.get("driver_broadcast_blocks"),
                 m.get("executor_broadcast_blocks"), m.get("executor_broadcast_mb"));

@@ -2,6 +2,8 @@ package io.convoy.driver.train;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.convoy.driver.checkpoint.EpochMetrics;
+import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.checkpoint.TrainingState;
 import io.convoy.driver.config.ConfigLoader;
@@ -9,6 +11,7 @@ import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
 import io.convoy.driver.data.TrainingData;
 import io.convoy.driver.eval.EvalCounts;
+import io.convoy.driver.eval.EvaluationRecord;
 import io.convoy.driver.eval.Evaluator;
 import io.convoy.driver.spark.SparkContexts;
 import io.convoy.worker.augment.Normalization;
@@ -22,12 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import io.convoy.driver.train.sharing.AeronDirectories;
 import org.apache.hadoop.conf.Configuration;
-import io.convoy.worker.monitor.LossSampler;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One training run: read and check the data, create the run directory, then per epoch reshuffle the
- * training records over the workers, fit with parameter averaging, checkpoint, and evaluate.
+ * training records over the workers, fit with the configured {@link SyncScheme}, checkpoint, and evaluate.
  */
 public final class TrainingRun {
     private static final Logger log = LoggerFactory.getLogger(TrainingRun.class);
@@ -50,6 +49,7 @@ public final class TrainingRun {
     private static final long PROGRESS_SECONDS = 15;
 
     private final RunConfig config;
+    private final SyncScheme scheme;
     /** The run directory to continue, or null for a new run. */
     private final String resumeDir;
 
@@ -59,6 +59,7 @@ public final class TrainingRun {
 
     private TrainingRun(RunConfig config, String resumeDir) {
         this.config = config;
+        this.scheme = SyncScheme.of(config.train());
         this.resumeDir = resumeDir;
     }
 
@@ -83,7 +84,7 @@ public final class TrainingRun {
      */
     public static TrainingRun resume(String runDir, List<String> overrides, Config secrets) {
         RunStore store = RunStore.open(runDir, SparkContexts.hadoopConf(ConfigLoader.sparkConfOf(overrides)));
-        return new TrainingRun(ConfigLoader.fromSaved(store.readConfig(), runDir + "/config.conf", overrides, secrets),
+        return new TrainingRun(ConfigLoader.fromSaved(store.readConfig(), runDir + "/" + RunLayout.CONFIG, overrides, secrets),
                 runDir);
     }
 
@@ -91,13 +92,11 @@ public final class TrainingRun {
     public TrainResult run() {
         // Everything that can be wrong with the input is found before Spark starts.
         Prepared p = prepare();
-        Set<String> aeronBefore = AeronDirectories.snapshot();
+        Runnable cleanup = scheme.afterContextStops();
         try (JavaSparkContext sc = SparkContexts.create(config.spark())) {
             return fit(sc, p.net(), p.data(), p.norm(), p.store(), p.resumed());
         } finally {
-            if (config.train().sync() == RunConfig.Sync.SHARING) {
-                AeronDirectories.removeNewSince(aeronBefore);
-            }
+            cleanup.run();
         }
     }
 
@@ -130,7 +129,7 @@ public final class TrainingRun {
             String name = config.run().name().isBlank() ? config.model().name() : config.run().name();
             store = RunStore.create(config.run().dir(), name, hadoop).withRetention(config.run().retention());
             store.writeConfig(config.render());
-            store.writeJson("normalization.json", norm);
+            store.writeJson(RunLayout.NORMALIZATION, norm);
         } else {
             store = RunStore.open(resumeDir, hadoop).withRetention(config.run().retention());
             Optional<RunStore.Loaded> last = store.loadLatestGood();
@@ -145,7 +144,7 @@ public final class TrainingRun {
                 net.init();
             }
             // the normalisation the checkpoint was trained with, not a re-measurement
-            norm = store.readJson("normalization.json", Normalization.class);
+            norm = store.readJson(RunLayout.NORMALIZATION, Normalization.class);
             store.writeConfig(config.render());
         }
         log.info("run {}: model {} ({} trainable parameters), {} train / {} test records of {}, {} classes",
@@ -161,7 +160,7 @@ public final class TrainingRun {
         int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
         int batchPerWorker = t.batchSizePerWorker();
         int firstEpoch = 1;
-        List<Map<String, Object>> history = new ArrayList<>();
+        List<EpochMetrics> history = new ArrayList<>();
         if (resumed != null) {
             firstEpoch = resumed.nextEpoch();
             if (workers != resumed.workers()) {
@@ -170,19 +169,10 @@ public final class TrainingRun {
                         workers, resumed.workers(), batchPerWorker, resumed.globalBatch());
             }
             int done = resumed.epoch();
-            store.readMetrics().stream()
-                    .filter(r -> r.get("epoch") instanceof Number n && n.intValue() <= done)
-                    .forEach(history::add);
+            store.readMetrics().stream().filter(r -> r.epoch() <= done).forEach(history::add);
         }
         int globalBatch = workers * batchPerWorker;
-        var master = TrainingMasters.create(t, sc, workers, batchPerWorker);
-        // the loss every N iterations, from the executors' own copies (averaging only: sharing reports no loss)
-        CollectionAccumulator<double[]> lossSamples = null;
-        if (t.sync() == RunConfig.Sync.AVERAGING && t.lossSampleEvery() > 0) {
-            lossSamples = sc.sc().collectionAccumulator("convoy.loss-samples");
-            master.setListeners(List.of(new LossSampler(lossSamples)));
-        }
-        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, master);
+        SparkComputationGraph sparkNet = new SparkComputationGraph(sc, net, scheme.master(sc, workers, batchPerWorker));
 
         JavaRDD<ImageRecord> testRdd = data.testRecords(sc, workers).cache();
         EvalCounts lastEval = null;
@@ -191,22 +181,11 @@ public final class TrainingRun {
             sparkNet.getNetwork().setLearningRate(lr);
             long start = System.nanoTime();
             long iterationStart = sparkNet.getNetwork().getIterationCount();
-            if (lossSamples != null) {
-                lossSamples.reset();
-            }
-            if (t.sync() == RunConfig.Sync.AVERAGING) {
-                // a fresh set of DL4J's timing statistics per epoch (SharedTrainingMaster keeps none and would
-                // fail on a null statistics helper if asked to)
-                sparkNet.setCollectTrainingStats(false);
-                sparkNet.setCollectTrainingStats(true);
-            }
+            scheme.beforeEpoch(sparkNet);
             JavaRDD<DataSet> batches;
             String label = String.format("epoch %d/%d", epoch, t.epochs());
             long minibatches = (data.trainSize() + batchPerWorker - 1) / batchPerWorker;
-            try (EpochProgress progress = t.sync() == RunConfig.Sync.AVERAGING
-                    ? EpochProgress.byTasks(sc, label, data.trainSize(), PROGRESS_SECONDS, workers, minibatches,
-                            t.averagingFrequency())
-                    : EpochProgress.counting(sc, label, data.trainSize(), PROGRESS_SECONDS)) {
+            try (EpochProgress progress = scheme.progress(sc, label, data.trainSize(), PROGRESS_SECONDS, workers, minibatches)) {
                 // Persisted here (the training masters are told not to): DL4J counts the RDD before it trains, so
                 // the batches are built once and reused by fit and by the BatchNorm re-estimation.
                 batches = DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, t.seed()))
@@ -217,8 +196,8 @@ public final class TrainingRun {
             data.afterEpoch(epoch);
             double seconds = (System.nanoTime() - start) / 1e9;
             ComputationGraph current = sparkNet.getNetwork();
-            // SharedTrainingMaster reports a score of 0 (DL4J does not aggregate it), so only averaging has a loss
-            double score = t.sync() == RunConfig.Sync.AVERAGING ? sparkNet.getScore() : 0.0;
+            Double trainLoss = scheme.trainingLoss(sparkNet);
+            double score = trainLoss == null ? 0.0 : trainLoss;
             if (!Double.isFinite(score) || !Double.isFinite(current.params().sumNumber().doubleValue())) {
                 batches.unpersist(false);
                 throw new TrainingDivergedException("epoch " + epoch + ": "
@@ -226,55 +205,41 @@ public final class TrainingRun {
                         + " (lr " + lr + "); the last good checkpoint in " + store.dir() + " is kept. "
                         + "Lower train.optimizer.lr or add warmup (train.lr-schedule.warmup-epochs).");
             }
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            if (t.sync() == RunConfig.Sync.AVERAGING) {
-                metrics.put("train_loss", score);
-            }
+            Map<String, Double> diagnostics = new LinkedHashMap<>();
             TrainingTimes times = TrainingTimes.of(sparkNet.getSparkTrainingStats(), seconds, workers, batchPerWorker);
             if (times != null) {
-                metrics.put("compute_fraction", times.computeFraction());
-                metrics.put("data_fraction", times.dataFraction());
-                metrics.put("sync_fraction", times.syncFraction());
+                diagnostics.putAll(times.metrics());
                 log.info("epoch {}/{} {}", epoch, t.epochs(), times.describe());
             }
             EpochCleanup.run(sc); // what the epoch left to the garbage collector goes before the sample
-            Map<String, Double> probe = ExecutorProbe.sample(sc, t.sync() == RunConfig.Sync.SHARING);
-            metrics.putAll(probe);
+            Map<String, Double> probe = scheme.probe(sc);
+            diagnostics.putAll(probe);
             log.info("epoch {}/{} {}", epoch, t.epochs(), ExecutorProbe.describe(probe));
-            if (t.preciseBn().enabledFor(t.sync())) {
+            Double preciseBnSeconds = null;
+            if (scheme.recomputesBatchNorm(t.preciseBn())) {
                 long s0 = System.nanoTime();
                 long measured = PreciseBatchNorm.recompute(sc, current, batches, t.preciseBn().batches());
-                metrics.put("precise_bn_seconds", (System.nanoTime() - s0) / 1e9);
+                preciseBnSeconds = (System.nanoTime() - s0) / 1e9;
                 log.info("BatchNorm statistics recomputed from {} minibatches", measured);
             }
             batches.unpersist(true); // blocking: the epoch's minibatches are gone before the next epoch builds its own
-            metrics.put("lr", lr);
-            metrics.put("epoch_seconds", seconds);
-            metrics.put("images_per_second", data.trainSize() / seconds);
+            EvalCounts eval = null;
             if (config.eval().everyEpoch() || epoch == t.epochs()) {
-                lastEval = Evaluator.evaluate(sc, current, testRdd, data.testDescription(), norm, config.eval().batchSize());
-                metrics.put("top1_error", lastEval.top1Error());
-                metrics.put("top5_error", lastEval.top5Error());
-                metrics.put("test_nll", lastEval.meanNll());
+                eval = Evaluator.evaluate(sc, current, testRdd, data.testDescription(), norm, config.eval().batchSize());
+                lastEval = eval;
             }
+            EpochMetrics metrics = new EpochMetrics(epoch, trainLoss, diagnostics, preciseBnSeconds, lr, seconds,
+                    data.trainSize() / seconds, eval == null ? null : eval.top1Error(), eval == null ? null : eval.top5Error(),
+                    eval == null ? null : eval.meanNll(), scheme.lossSamples(iterationStart, current.getIterationCount()));
             store.writeCheckpoint(current, new TrainingState(epoch, current.getIterationCount(), lr, t.epochs(),
-                    t.seed(), t.seed(), globalBatch, workers), metrics, config.render());
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", epoch);
-            row.putAll(metrics);
-            if (lossSamples != null) {
-                row.put("iteration_start", iterationStart);
-                row.put("iteration_end", current.getIterationCount());
-                row.put("loss_sample_every", t.lossSampleEvery());
-                row.put("loss_samples", lossEvery(lossSamples.value(), iterationStart, t.averagingFrequency(), t.lossSampleEvery()));
-            }
-            history.add(row);
+                    t.seed(), t.seed(), globalBatch, workers), metrics.checkpointMetrics(), config.render());
+            history.add(metrics);
             store.writeMetrics(history);
             log.info("epoch {}/{}: lr {} {}{}{} img/s, checkpoint written",
                     epoch, t.epochs(), String.format("%.4g", lr),
-                    metrics.containsKey("train_loss") ? String.format("loss %.4f ", metrics.get("train_loss")) : "",
-                    metrics.containsKey("top1_error") ? String.format("top-1 error %.2f%% top-5 error %.2f%%, ",
-                            100 * metrics.get("top1_error"), 100 * metrics.get("top5_error")) : "",
+                    trainLoss != null ? String.format("loss %.4f ", trainLoss) : "",
+                    eval != null ? String.format("top-1 error %.2f%% top-5 error %.2f%%, ",
+                            100 * eval.top1Error(), 100 * eval.top5Error()) : "",
                     String.format("%.0f", data.trainSize() / seconds));
         }
         if (lastEval == null) {
@@ -282,35 +247,12 @@ public final class TrainingRun {
             lastEval = Evaluator.evaluate(sc, sparkNet.getNetwork(), testRdd, data.testDescription(), norm,
                     config.eval().batchSize());
         }
-        store.writeJson("eval-latest.json", lastEval.toMap());
+        store.writeJson(RunLayout.EVAL_LATEST, EvaluationRecord.Scores.of(lastEval));
         testRdd.unpersist(false); // a sweep runs many trials on one SparkContext
         return new TrainResult(store.dir().toString(), history, lastEval, sparkNet.getNetwork());
     }
 
     static IUpdater updater(TrainSettings t) {
         return t.momentum() > 0 ? new Nesterovs(t.lr(), t.momentum()) : new Sgd(t.lr());
-    }
-
-    /**
-     * [global iteration, mean loss over the workers], every {@code every} iterations, from the executors' samples
-     * ({@link LossSampler}: stage id, iteration within the task, loss). The stages with samples are the epoch's
-     * averaging rounds in order; round r covers iterations {@code start + r * frequency + 1 ..}.
-     */
-    static List<List<Double>> lossEvery(List<double[]> samples, long start, int frequency, int every) {
-        java.util.TreeSet<Double> stages = new java.util.TreeSet<>();
-        samples.forEach(s -> stages.add(s[0]));
-        List<Double> rounds = new ArrayList<>(stages);
-        java.util.TreeMap<Long, double[]> sums = new java.util.TreeMap<>();
-        for (double[] s : samples) {
-            long iteration = start + (long) rounds.indexOf(s[0]) * frequency + (long) s[1];
-            if (iteration % every == 0) {
-                double[] acc = sums.computeIfAbsent(iteration, k -> new double[2]);
-                acc[0] += s[2];
-                acc[1]++;
-            }
-        }
-        List<List<Double>> out = new ArrayList<>();
-        sums.forEach((iteration, acc) -> out.add(List.of((double) iteration, acc[0] / acc[1])));
-        return out;
     }
 }

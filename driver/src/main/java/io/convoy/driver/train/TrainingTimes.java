@@ -1,6 +1,7 @@
 package io.convoy.driver.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,5 +55,14 @@ record TrainingTimes(double computeFraction, double dataFraction, double syncFra
             imagesPerSecondByExecutor.values().forEach(v -> sb.append(String.format(" %.0f", v)));
         }
         return sb.toString();
+    }
+
+    /** The fractions as an epoch's diagnostics ({@code compute_fraction}, {@code data_fraction}, {@code sync_fraction}). */
+    Map<String, Double> metrics() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("compute_fraction", computeFraction);
+        m.put("data_fraction", dataFraction);
+        m.put("sync_fraction", syncFraction);
+        return m;
     }
 }

@@ -273,7 +273,7 @@ abstract class RunStoreContract {
             FileSystem fs = fs(parent);
             for (String d : dirs) {
                 assertEquals(fs.makeQualified(new Path(parent)), new Path(d).getParent(), "a direct child of the parent");
-                assertEquals(List.of(RunStore.CLAIM, "checkpoints"), names(d), "nothing nested in " + d);
+                assertEquals(List.of(RunLayout.CLAIM, "checkpoints"), names(d), "nothing nested in " + d);
             }
         } finally {
             pool.shutdownNow();
@@ -312,7 +312,7 @@ abstract class RunStoreContract {
         assertEquals(third.sha256(), resumed.load("latest").info().sha256());
         assertFalse(fs(dir).exists(new Path(dir, "checkpoints/epoch-0004.zip")));
         assertFalse(fs(dir).exists(new Path(dir, "checkpoints/epoch-0004.json")));
-        assertEquals(List.of(RunStore.CLAIM, "checkpoints", "config.conf", "manifest.json"), names(dir), "same run directory, nothing nested");
+        assertEquals(List.of(RunLayout.CLAIM, "checkpoints", "config.conf", "manifest.json"), names(dir), "same run directory, nothing nested");
         assertEquals(List.of(store.id()), names(parent), "no new run directory");
     }
 
@@ -320,9 +320,13 @@ abstract class RunStoreContract {
     void metricsRoundTrip() {
         RunStore store = newRun(freshParent());
         assertEquals(List.of(), store.readMetrics());
-        List<Map<String, Object>> rows = List.of(Map.of("epoch", 1, "top1_error", 0.5), Map.of("epoch", 2, "top1_error", 0.25));
+        List<EpochMetrics> rows = List.of(
+                EpochMetrics.fromJson(Map.of("epoch", 1, "top1_error", 0.5)),
+                EpochMetrics.fromJson(Map.of("epoch", 2, "top1_error", 0.25)));
         store.writeMetrics(rows);
         assertEquals(rows, store.readMetrics());
+        assertEquals(List.of(Map.of("epoch", 1, "top1_error", 0.5), Map.of("epoch", 2, "top1_error", 0.25)),
+                store.readMetrics().stream().map(EpochMetrics::toJson).toList(), "the lines hold what was written, no more");
     }
 
     // --- helpers -------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.convoy.driver.checkpoint.EpochMetrics;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
@@ -25,6 +26,11 @@ class ChartsTest {
 
     private static String format(String pattern, double v) {
         return new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.ROOT)).format(v);
+    }
+
+    /** The rows as training's metrics.jsonl reader gives them. */
+    private static List<EpochMetrics> typed(List<Map<String, Object>> rows) {
+        return rows.stream().map(EpochMetrics::fromJson).toList();
     }
 
     private static Map<String, Object> epoch(int e, double loss, double lr) {
@@ -62,7 +68,7 @@ class ChartsTest {
     @Test
     void aSteppedLearningRateIsDrawnAsStepsOnALogAxis() {
         List<Map<String, Object>> rows = List.of(epoch(1, 2.0, 0.1), epoch(2, 1.5, 0.1), epoch(3, 1.2, 0.01), epoch(4, 1.1, 0.001));
-        Charts.Series lr = RunReports.learningRateSeries(rows);
+        Charts.Series lr = RunReports.learningRateSeries(typed(rows));
         // the rate of epoch e holds from e - 1 to e; the last step ends at the end of epoch 4
         assertArrayEquals(new double[] {0, 1, 2, 3, 4}, lr.x());
         assertArrayEquals(new double[] {0.1, 0.1, 0.01, 0.001, 0.001}, lr.y());
@@ -76,7 +82,7 @@ class ChartsTest {
 
         // a constant rate stays on a linear axis
         XYChart constant = Charts.chart("Learning rate", "epoch", "learning rate",
-                List.of(RunReports.learningRateSeries(List.of(epoch(1, 2.0, 0.05), epoch(2, 1.0, 0.05)))), Charts.Scale.LOG_WHEN_WIDE);
+                List.of(RunReports.learningRateSeries(typed(List.of(epoch(1, 2.0, 0.05), epoch(2, 1.0, 0.05))))), Charts.Scale.LOG_WHEN_WIDE);
         assertFalse(constant.getStyler().isYAxisLogarithmic());
         // and a rate of 0 (cosine's last epoch) cannot go on a log axis
         assertFalse(Charts.logarithmic(new double[] {0.1, 0.0}));
@@ -93,7 +99,7 @@ class ChartsTest {
                 "loss_samples", List.of(List.of(10, 2.2), List.of(20, 2.0), List.of(30, 1.9), List.of(40, 1.8))));
         rows.get(1).putAll(Map.of("iteration_start", 40, "iteration_end", 80, "loss_sample_every", 10,
                 "loss_samples", List.of(List.of(50, 1.6), List.of(60, "NaN"), List.of(80, 1.2))));
-        List<Charts.Series> series = RunReports.lossSeries(rows);
+        List<Charts.Series> series = RunReports.lossSeries(typed(rows));
         Charts.Series perIteration = series.get(0);
         assertEquals("every 10 iterations", perIteration.name());
         assertArrayEquals(new double[] {0.25, 0.5, 0.75, 1.0, 1.25, 2.0}, perIteration.x(), 1e-12);
@@ -108,7 +114,7 @@ class ChartsTest {
         assertEquals("0.#", chart.getStyler().getXAxisDecimalPattern(), "ticks every half epoch");
 
         // rows of a run from before sampling: the epoch points alone
-        List<Charts.Series> old = RunReports.lossSeries(List.of(epoch(1, 1.8, 0.1)));
+        List<Charts.Series> old = RunReports.lossSeries(typed(List.of(epoch(1, 1.8, 0.1))));
         XYChart oldChart = Charts.chart("Training loss", "epoch", "loss", old);
         assertEquals(List.of("epoch (last averaging round)"), List.copyOf(oldChart.getSeriesMap().keySet()));
         assertNotNull(Charts.png("Training loss", "epoch", "loss", old));

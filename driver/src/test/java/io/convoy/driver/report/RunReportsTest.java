@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.RunConfig;
@@ -88,7 +89,7 @@ class RunReportsTest {
             row.put("epoch", e);
             row.putAll(m);
             rows.add(row);
-            store.writeMetrics(rows);
+            store.writeMetrics(rows.stream().map(EpochMetrics::fromJson).toList());
         }
         return store;
     }

@@ -3,12 +3,12 @@ package io.convoy.driver.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.driver.checkpoint.RunStore;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.worker.data.SyntheticImages;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,29 +30,28 @@ class LossSamplingTest {
                 "run.dir=" + tmp.resolve("runs"), "model.name=resnet8", "train.epochs=2", "train.workers=2",
                 "train.batch-size-per-worker=16", "train.averaging.frequency=2", "train.loss-sample-every=2",
                 "spark.master=local[2]", "spark.conf.spark.ui.enabled=false"))).run();
-        List<Map<String, Object>> rows = RunStore.open(result.runDir(), new Configuration()).readMetrics();
+        List<EpochMetrics> rows = RunStore.open(result.runDir(), new Configuration()).readMetrics();
         assertEquals(2, rows.size());
         long previousEnd = 0;
-        for (Map<String, Object> row : rows) {
-            long start = ((Number) row.get("iteration_start")).longValue();
-            long end = ((Number) row.get("iteration_end")).longValue();
+        for (EpochMetrics row : rows) {
+            EpochMetrics.LossSamples s = row.lossSamples();
+            long start = s.iterationStart();
+            long end = s.iterationEnd();
             assertEquals(previousEnd, start, "an epoch starts where the last ended: " + row);
             assertEquals(8, end - start, "8 iterations an epoch: " + row);
-            assertEquals(2, ((Number) row.get("loss_sample_every")).intValue());
-            @SuppressWarnings("unchecked")
-            List<List<Number>> samples = (List<List<Number>>) row.get("loss_samples");
+            assertEquals(2, s.every());
+            List<List<Double>> samples = s.samples();
             assertEquals(4, samples.size(), "every 2nd of 8 iterations: " + samples);
             for (int i = 0; i < samples.size(); i++) {
                 assertEquals(start + 2L * (i + 1), samples.get(i).get(0).longValue(), "iterations: " + samples);
-                double loss = samples.get(i).get(1).doubleValue();
+                double loss = samples.get(i).get(1);
                 assertTrue(loss > 0 && loss < 20, "a cross-entropy loss: " + samples);
             }
             previousEnd = end;
         }
         // the samples are the workers' minibatch losses: the last one lies near the epoch's loss (the last round's)
-        @SuppressWarnings("unchecked")
-        List<List<Number>> last = (List<List<Number>>) rows.get(1).get("loss_samples");
-        double epochLoss = ((Number) rows.get(1).get("train_loss")).doubleValue();
-        assertEquals(epochLoss, last.get(last.size() - 1).get(1).doubleValue(), 0.5 * epochLoss);
+        List<List<Double>> last = rows.get(1).lossSamples().samples();
+        double epochLoss = rows.get(1).trainLoss();
+        assertEquals(epochLoss, last.get(last.size() - 1).get(1), 0.5 * epochLoss);
     }
 }

@@ -3,6 +3,7 @@ package io.convoy.driver.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.worker.data.SyntheticImages;
@@ -38,7 +39,7 @@ class MemoryFlatTest {
                 "train.optimizer.lr=0.05", "train.averaging.frequency=2", "eval.batch-size=64",
                 "spark.master=local[2]", "spark.conf.spark.ui.enabled=false"));
 
-        List<Map<String, Object>> epochs = new TrainingRun(config).run().epochs();
+        List<Map<String, Object>> epochs = new TrainingRun(config).run().epochs().stream().map(EpochMetrics::toJson).toList();
         assertEquals(EPOCHS, epochs.size());
 
         for (Map<String, Object> m : epochs) {

@@ -1,0 +1,116 @@
+package io.convoy.driver.train;
+
+import io.convoy.driver.checkpoint.EpochMetrics;
+import io.convoy.driver.config.RunConfig;
+import io.convoy.driver.config.RunConfig.TrainSettings;
+import io.convoy.driver.train.sharing.AeronDirectories;
+import io.convoy.driver.train.sharing.FreeUdpPortSupplier;
+import io.convoy.worker.monitor.RecordingThresholdAlgorithm;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.ResidualClippingPostProcessor;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gradient sharing (DL4J SharedTrainingMaster): threshold-encoded updates exchanged over Aeron while each worker
+ * goes through its partition once. DL4J aggregates no score and keeps no timing statistics here, so an epoch
+ * reports no training loss; it reports how much the encoding sent instead. The shared BatchNorm running statistics
+ * are unusable, so "auto" recomputes them. Aeron's media-driver directories are removed once the context stops.
+ */
+final class SharingScheme implements SyncScheme {
+    private static final Logger log = LoggerFactory.getLogger(SharingScheme.class);
+
+    private final TrainSettings t;
+
+    SharingScheme(TrainSettings t) {
+        this.t = t;
+    }
+
+    @Override
+    public RunConfig.Sync sync() {
+        return RunConfig.Sync.SHARING;
+    }
+
+    @Override
+    public Runnable afterContextStops() {
+        Set<String> before = AeronDirectories.snapshot();
+        return () -> AeronDirectories.removeNewSince(before);
+    }
+
+    @Override
+    public TrainingMaster<?, ?> master(JavaSparkContext sc, int workers, int batchPerWorker) {
+        var s = t.sharing();
+        String controller = !s.controllerAddress().isBlank() ? s.controllerAddress()
+                : sc.getConf().get("spark.driver.host", "127.0.0.1");
+        VoidConfiguration.VoidConfigurationBuilder voidConf = VoidConfiguration.builder()
+                .controllerAddress(controller)
+                .portSupplier(new FreeUdpPortSupplier());
+        if (!s.networkMask().isBlank()) {
+            voidConf.networkMask(s.networkMask());
+        }
+        ThresholdAlgorithm threshold = s.adaptive()
+                ? new AdaptiveThresholdAlgorithm(s.threshold())
+                : new FixedThresholdAlgorithm(s.threshold());
+        SharedTrainingMaster.Builder b = new SharedTrainingMaster.Builder(voidConf.build(), batchPerWorker)
+                .batchSizePerWorker(batchPerWorker)
+                // delegates every decision; counts the bytes of each encoded message (ExecutorProbe)
+                .thresholdAlgorithm(new RecordingThresholdAlgorithm(threshold))
+                .residualPostProcessor(new ResidualClippingPostProcessor(s.residualClip(), s.residualFrequency()))
+                .workerPrefetchNumBatches(t.prefetch())
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartitionData(Repartition.Never)
+                .storageLevel(null) // TrainingRun persists the batches itself
+                // DL4J's default here is a DefaultRepartitioner that ignores Repartition.Never and cuts the
+                // RDD into one partition per minibatch: every minibatch becomes its own Spark task, and at the
+                // end of each task DL4J resets the encoded-gradient accumulator (the residual is thrown away)
+                // and drops updates arriving between tasks. Keep one long partition per worker per epoch.
+                .repartitioner(new NoOpRepartitioner())
+                .rngSeed(t.seed());
+        if (s.workersPerNode() > 0) {
+            b.workersPerNode(s.workersPerNode());
+        }
+        log.info("gradient sharing: {} partitions x batch {}, {} threshold {}, controller {}",
+                workers, batchPerWorker, s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
+        return b.build();
+    }
+
+    @Override
+    public void beforeEpoch(SparkComputationGraph net) {
+        // nothing: SharedTrainingMaster keeps no training statistics to reset
+    }
+
+    /** Progress from the images counted as DL4J takes them: one pass over each partition. */
+    @Override
+    public EpochProgress progress(JavaSparkContext sc, String label, long images, long intervalSeconds, int workers,
+                                  long minibatches) {
+        return EpochProgress.counting(sc, label, images, intervalSeconds);
+    }
+
+    /** None: SharedTrainingMaster reports a score of 0 (DL4J does not aggregate it). */
+    @Override
+    public Double trainingLoss(SparkComputationGraph net) {
+        return null;
+    }
+
+    @Override
+    public Map<String, Double> probe(JavaSparkContext sc) {
+        return ExecutorProbe.sample(sc, true);
+    }
+
+    @Override
+    public EpochMetrics.LossSamples lossSamples(long iterationStart, long iterationEnd) {
+        return null;
+    }
+}

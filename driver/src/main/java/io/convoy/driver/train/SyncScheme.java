@@ -1,0 +1,57 @@
+package io.convoy.driver.train;
+
+import io.convoy.driver.checkpoint.EpochMetrics;
+import io.convoy.driver.config.RunConfig;
+import io.convoy.driver.config.RunConfig.TrainSettings;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+
+/**
+ * How the workers of a run combine their updates ({@code train.sync}), and everything in a training run that
+ * depends on it: the DL4J training master, the progress line, what an epoch reports, whether the BatchNorm
+ * statistics need recomputing after it, and what to clean up. {@link #of} is the one place the setting is
+ * looked at; {@link TrainingRun} asks the scheme.
+ */
+sealed interface SyncScheme permits AveragingScheme, SharingScheme {
+
+    /** The scheme of {@code train.sync}, for one run with these settings. */
+    static SyncScheme of(TrainSettings t) {
+        return switch (t.sync()) {
+            case AVERAGING -> new AveragingScheme(t);
+            case SHARING -> new SharingScheme(t);
+        };
+    }
+
+    RunConfig.Sync sync();
+
+    /**
+     * Called before the run's own SparkContext starts; the returned action runs once it has stopped (a sweep's
+     * shared context is not the run's to clean up after).
+     */
+    Runnable afterContextStops();
+
+    /** The DL4J training master for {@code workers} partitions of {@code batchPerWorker} images a minibatch. */
+    TrainingMaster<?, ?> master(JavaSparkContext sc, int workers, int batchPerWorker);
+
+    /** Before each epoch trains on {@code net} (the network the master trains). */
+    void beforeEpoch(SparkComputationGraph net);
+
+    /** The progress line of an epoch of {@code images} images in {@code minibatches} minibatches per worker. */
+    EpochProgress progress(JavaSparkContext sc, String label, long images, long intervalSeconds, int workers, long minibatches);
+
+    /** The epoch's training loss, or {@code null} when the scheme has none (DL4J aggregates no score under sharing). */
+    Double trainingLoss(SparkComputationGraph net);
+
+    /** What the executors and the driver hold after the epoch ({@link ExecutorProbe}); empty when the probe failed. */
+    Map<String, Double> probe(JavaSparkContext sc);
+
+    /** The loss sampled during the epoch just trained, from {@code iterationStart}; {@code null} when not sampled. */
+    EpochMetrics.LossSamples lossSamples(long iterationStart, long iterationEnd);
+
+    /** Whether the BatchNorm statistics are recomputed after each epoch ({@code train.precise-bn}: "auto" is the scheme's call). */
+    default boolean recomputesBatchNorm(RunConfig.PreciseBnSettings preciseBn) {
+        return preciseBn.enabledFor(sync());
+    }
+}
