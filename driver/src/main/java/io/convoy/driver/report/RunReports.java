@@ -119,7 +119,7 @@ public final class RunReports {
         r.chart("memory.png", "Executor memory (MB, largest executor)", Charts.png("Executor memory", "epoch", "MB",
                 List.of(points("resident set", run.epochs(), e -> e.diagnostic(EpochMetrics.EXECUTOR_RSS_MB)),
                         points("heap after GC", run.epochs(), e -> e.diagnostic(EpochMetrics.EXECUTOR_HEAP_AFTER_GC_MB)),
-                        points("ND4J native", run.epochs(), e -> e.diagnostic("executor_native_mb")))),
+                        points("ND4J native", run.epochs(), e -> e.diagnostic("executor_nd4j_mb")))),
                 "none recorded (runs before the executor probe)");
 
         r.heading("Epochs");

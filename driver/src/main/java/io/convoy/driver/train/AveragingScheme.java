@@ -3,7 +3,9 @@ package io.convoy.driver.train;
 import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
+import io.convoy.worker.monitor.IterationPhases;
 import io.convoy.worker.monitor.LossSampler;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,11 +65,14 @@ final class AveragingScheme implements SyncScheme {
                 .repartionData(Repartition.Never)
                 .storageLevel(null) // TrainingRun persists the batches itself
                 .rngSeed(t.seed()));
-        // the loss every N iterations, from the executors' own copies
+        // each iteration's phases (ExecutorProbe reports them), and the loss every N iterations from the executors'
+        // own copies
+        List<TrainingListener> listeners = new ArrayList<>(List.of(new IterationPhases()));
         if (t.lossSampleEvery() > 0) {
             lossSamples = sc.sc().collectionAccumulator("convoy.loss-samples");
-            master.setListeners(List.of(new LossSampler(lossSamples)));
+            listeners.add(new LossSampler(lossSamples));
         }
+        master.setListeners(listeners);
         return master;
     }
 

@@ -3,6 +3,7 @@ package io.convoy.driver.train;
 import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.worker.monitor.EncodingStats;
 import io.convoy.worker.monitor.ExecutorSnapshot;
+import io.convoy.worker.monitor.WorkTimes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +45,11 @@ final class ExecutorProbe {
                     .map(i -> ExecutorSnapshot.take()).collect();
             Map<String, ExecutorSnapshot> latest = new LinkedHashMap<>();
             EncodingStats encoding = new EncodingStats(0, 0, 0, 0);
+            WorkTimes work = WorkTimes.NONE;
             for (ExecutorSnapshot s : snaps) {
                 latest.put(s.executorId(), s);
                 encoding = encoding.plus(s.encoding());
+                work = work.plus(s.work());
             }
             List<ExecutorSnapshot> each = new ArrayList<>(latest.values());
             out.put(EpochMetrics.EXECUTOR_RSS_MB, maxMb(each, ExecutorSnapshot::rssBytes));
@@ -59,6 +62,7 @@ final class ExecutorProbe {
                     .max().orElse(0));
             out.put("executor_broadcast_mb", maxMb(each, ExecutorSnapshot::broadcastBytes));
             out.put("executors_sampled", (double) each.size());
+            out.putAll(workTimes(work));
             out.putAll(driverSide(sc));
             if (Boolean.getBoolean(COLLECT_PROPERTY)) {
                 // diagnosis: what a full collection gives back (ND4J frees an array's native buffer only when its
@@ -76,6 +80,22 @@ final class ExecutorProbe {
         } catch (RuntimeException e) {
             log.warn("executor memory probe failed (training goes on): {}", e.toString());
         }
+        return out;
+    }
+
+    /**
+     * The training iterations' phases, mean milliseconds per iteration over every worker ({@link WorkTimes}), and the
+     * CPU seconds of each kind of thread over every sampled JVM since the last sample.
+     */
+    static Map<String, Double> workTimes(WorkTimes w) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (w.iterations() > 0) {
+            out.put("iterations_timed", (double) w.iterations());
+            out.put("iteration_data_forward_ms", w.dataForwardNanos() / 1e6 / w.iterations());
+            out.put("iteration_backward_ms", w.backwardNanos() / 1e6 / w.iterations());
+            out.put("iteration_step_ms", w.stepNanos() / 1e6 / w.iterations());
+        }
+        w.threadCpuNanos().forEach((kind, nanos) -> out.put("cpu_" + kind + "_seconds", nanos / 1e9));
         return out;
     }
 
@@ -113,6 +133,20 @@ final class ExecutorProbe {
         if (m.containsKey("executor_nd4j_after_full_gc_mb")) {
             s += String.format("; after a full GC: ND4J arrays %.0f MB, RSS %.0f MB",
                     m.get("executor_nd4j_after_full_gc_mb"), m.get("executor_rss_after_full_gc_mb"));
+        }
+        if (m.containsKey("iteration_step_ms")) {
+            s += String.format("; per iteration (%.0f timed): data+forward %.1f ms, backward %.1f ms, step %.1f ms",
+                    m.get("iterations_timed"), m.get("iteration_data_forward_ms"), m.get("iteration_backward_ms"),
+                    m.get("iteration_step_ms"));
+        }
+        StringBuilder cpu = new StringBuilder();
+        m.forEach((k, v) -> {
+            if (k.startsWith("cpu_") && k.endsWith("_seconds")) {
+                cpu.append(cpu.isEmpty() ? "" : ", ").append(k, 4, k.length() - 8).append(String.format(" %.1f s", v));
+            }
+        });
+        if (!cpu.isEmpty()) {
+            s += "; CPU since the last sample: " + cpu;
         }
         if (m.containsKey("encoded_fraction")) {
             s += String.format("; sharing sent %.3f%% of dense float32 (%.0f bytes per worker iteration, %.0f%% bitmaps)",

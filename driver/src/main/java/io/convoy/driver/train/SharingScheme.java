@@ -5,7 +5,9 @@ import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
 import io.convoy.driver.train.sharing.AeronDirectories;
 import io.convoy.driver.train.sharing.FreeUdpPortSupplier;
+import io.convoy.worker.monitor.IterationPhases;
 import io.convoy.worker.monitor.RecordingThresholdAlgorithm;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -83,7 +85,10 @@ final class SharingScheme implements SyncScheme {
         }
         log.info("gradient sharing: {} partitions x batch {}, {} threshold {}, controller {}",
                 workers, batchPerWorker, s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
-        return b.build();
+        SharedTrainingMaster master = b.build();
+        // each iteration's phases on the executors (ExecutorProbe reports them): DL4J records no time split here
+        master.setListeners(List.of(new IterationPhases()));
+        return master;
     }
 
     @Override
