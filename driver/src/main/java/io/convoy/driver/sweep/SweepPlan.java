@@ -49,9 +49,9 @@ public record SweepPlan(SweepSpec spec, String dir, Budget budget, int parallel,
         String dir = HadoopPaths.resolve(cliDir != null ? cliDir : spec.dir()).toString();
         Budget budget = spec.budget().overriddenBy(cliBudget);
         int parallel = cliParallel != null ? cliParallel : spec.parallel();
-        if (parallel < 1) {
-            throw new SweepFileException("--parallel " + parallel + ": expected an integer >= 1");
-        }
+        SweepFile.PARALLEL.refusal(parallel).ifPresent(expected -> {
+            throw new SweepFileException("--parallel " + parallel + ": expected " + expected);
+        });
         List<PlannedTrial> trials = new ArrayList<>();
         for (TrialSpec t : spec.trials()) {
             List<String> overrides = new ArrayList<>(spec.common());
