@@ -81,7 +81,7 @@ public final class ConfigEntry<T> {
         return number(path, defaultValue).check(v -> v >= 0 && v < 1, "a number in [0, 1)");
     }
 
-    /** One of {@code choices} (written in lower case, {@code _} as {@code -}), whatever the case. */
+    /** One of the enum's constants, written in lower case with {@code -} for {@code _}, whatever the case. */
     public static <E extends Enum<E>> ConfigEntry<E> oneOf(String path, Class<E> type, E defaultValue) {
         return of(path, (c, p) -> {
             String v = c.getString(p);

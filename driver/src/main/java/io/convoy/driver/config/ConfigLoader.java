@@ -236,8 +236,9 @@ public final class ConfigLoader {
         DataFormat format = DATA_FORMAT.get(c);
         String path = DATA_PATH.get(c);
         if (path.isBlank()) {
-            throw new ConfigValidationException("data.path is not set: expected the directory of the "
-                    + format.name().toLowerCase(Locale.ROOT) + " files, e.g. data.path=/data/" + format.name().toLowerCase(Locale.ROOT));
+            String name = format.name().toLowerCase(Locale.ROOT);
+            throw new ConfigValidationException(DATA_PATH.path() + " is not set: expected the directory of the " + name
+                    + " files, e.g. " + DATA_PATH.path() + "=/data/" + name);
         }
         Switch flip = DATA_FLIP.get(c);
         var data = new RunConfig.DataSettings(format, path, DATA_TRAIN_LIMIT.get(c), DATA_TEST_LIMIT.get(c),

@@ -57,7 +57,7 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
         public DataSettings(DataFormat format, String path, int trainLimit, int testLimit, int pad, String flip,
                             int maxBadRecords, int imageSize, boolean verifyChecksums) {
             this(format, path, trainLimit, testLimit, pad, Switch.parse(flip).orElseThrow(() ->
-                            ConfigValidationException.badValue("data.augment.flip", flip, Switch.EXPECTED)),
+                            ConfigValidationException.badValue(ConfigKeys.DATA_FLIP.path(), flip, Switch.EXPECTED)),
                     maxBadRecords, imageSize, verifyChecksums);
         }
 

@@ -1,6 +1,7 @@
 package io.convoy.driver.sweep;
 
 import io.convoy.driver.HadoopPaths;
+import io.convoy.driver.config.ConfigKeys;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.Redaction;
 import io.convoy.driver.config.RunConfig;
@@ -58,8 +59,8 @@ public record SweepPlan(SweepSpec spec, String dir, Budget budget, int parallel,
             overrides.addAll(cliOverrides);
             overrides.addAll(t.overrides());
             overrides.addAll(budget.overrides());
-            overrides.add("run.dir=" + trialParent(dir, t.name()));
-            overrides.add("run.name=" + t.name());
+            overrides.add(ConfigKeys.RUN_DIR.path() + "=" + trialParent(dir, t.name()));
+            overrides.add(ConfigKeys.RUN_NAME.path() + "=" + t.name());
             RunConfig config = null;
             String error = null;
             try {
