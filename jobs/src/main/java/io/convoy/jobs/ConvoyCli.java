@@ -3,6 +3,7 @@ package io.convoy.jobs;
 import io.convoy.driver.checkpoint.RunStoreException;
 import io.convoy.driver.config.ConfigValidationException;
 import io.convoy.driver.config.Redaction;
+import io.convoy.driver.spark.JvmFlags;
 import io.convoy.worker.data.InvalidDataException;
 import io.convoy.zoo.UnknownModelException;
 import java.io.PrintWriter;
@@ -35,9 +36,8 @@ public final class ConvoyCli implements Runnable {
     }
 
     public static int execute(String... args) {
-        // DL4J creates no layer helpers (oneDNN) unless this is false; the launcher sets it too.
-        System.setProperty("org.eclipse.deeplearning4j.helpers.disable",
-                System.getProperty("org.eclipse.deeplearning4j.helpers.disable", "false"));
+        // java -jar without the launcher's flags: their system properties still apply (DL4J's helpers switch among them)
+        JvmFlags.applySystemPropertyDefaults();
         CommandLine cli = new CommandLine(new ConvoyCli());
         cli.setExecutionExceptionHandler(ConvoyCli::handle);
         return cli.execute(args);

@@ -26,10 +26,15 @@ public record ModelRequest(InputShape input, int numClasses, long seed, IUpdater
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new UnknownModelException("weight decay must be a finite value >= 0, got " + weightDecay);
         }
-        if (!(widthMultiplier > 0) || Double.isInfinite(widthMultiplier)) {
+        if (!validWidthMultiplier(widthMultiplier)) {
             throw new UnknownModelException("width multiplier must be a finite value > 0 (1 = the published widths),"
                     + " got " + widthMultiplier);
         }
+    }
+
+    /** The width rule, wherever a width multiplier is given: a finite number > 0. */
+    public static boolean validWidthMultiplier(double widthMultiplier) {
+        return widthMultiplier > 0 && !Double.isInfinite(widthMultiplier);
     }
 
     /** The published widths (width multiplier 1). */

@@ -1,5 +1,7 @@
 package io.convoy.driver.config;
 
+import static io.convoy.driver.config.ConfigKeys.*;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -7,19 +9,13 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import io.convoy.driver.checkpoint.RetentionPolicy;
 import io.convoy.driver.config.RunConfig.DataFormat;
-import io.convoy.driver.config.RunConfig.ScheduleType;
-import io.convoy.driver.config.RunConfig.Sync;
-import io.convoy.zoo.ModelZoo;
-import io.convoy.zoo.UnknownModelException;
+import io.convoy.driver.config.RunConfig.Switch;
 import java.io.File;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Builds a {@link RunConfig}: Convoy's defaults ({@code convoy/reference.conf}), then the run's file,
@@ -233,53 +229,37 @@ public final class ConfigLoader {
         }
     }
 
+    /** The run configuration from the entries of {@link ConfigKeys}, each checked as it is read. */
     private static RunConfig validate(Config c) {
         Redaction.of(c).remember(c);
-        String model = c.getString("model.name");
-        try {
-            ModelZoo.validate(model);
-        } catch (UnknownModelException e) {
-            throw new ConfigValidationException("model.name = " + model + ": " + e.getMessage(), e);
-        }
-        DataFormat format = enumValue(c, "data.format", DataFormat.class);
-        String path = c.getString("data.path");
+        String model = MODEL_NAME.get(c);
+        DataFormat format = DATA_FORMAT.get(c);
+        String path = DATA_PATH.get(c);
         if (path.isBlank()) {
-            throw new ConfigValidationException("data.path is not set: expected the directory of the "
-                    + format.name().toLowerCase(Locale.ROOT) + " files, e.g. data.path=/data/" + format.name().toLowerCase(Locale.ROOT));
+            String name = format.name().toLowerCase(Locale.ROOT);
+            throw new ConfigValidationException(DATA_PATH.path() + " is not set: expected the directory of the " + name
+                    + " files, e.g. " + DATA_PATH.path() + "=/data/" + name);
         }
-        String flip = c.getString("data.augment.flip").toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "true", "false", "on", "off").contains(flip)) {
-            throw ConfigValidationException.badValue("data.augment.flip", flip, "auto, true or false");
-        }
-        var data = new RunConfig.DataSettings(format, path,
-                atLeast(c, "data.train-limit", 0), atLeast(c, "data.test-limit", 0), atLeast(c, "data.augment.pad", 0), flip,
-                atLeast(c, "data.max-bad-records", 0), atLeast(c, "data.image-size", 8), c.getBoolean("data.verify-checksums"));
+        Switch flip = DATA_FLIP.get(c);
+        var data = new RunConfig.DataSettings(format, path, DATA_TRAIN_LIMIT.get(c), DATA_TEST_LIMIT.get(c),
+                DATA_PAD.get(c), flip, DATA_MAX_BAD_RECORDS.get(c), DATA_IMAGE_SIZE.get(c), DATA_VERIFY_CHECKSUMS.get(c));
 
-        List<Integer> milestones = c.getIntList("train.lr-schedule.milestones");
-        int epochs = atLeast(c, "train.epochs", 1);
-        for (int m : milestones) {
-            if (m < 1) {
-                throw ConfigValidationException.badValue("train.lr-schedule.milestones", milestones, "epochs >= 1");
-            }
-        }
-        var train = new RunConfig.TrainSettings(epochs,
-                atLeast(c, "train.batch-size-per-worker", 1), atLeast(c, "train.workers", 0),
-                enumValue(c, "train.sync", Sync.class),
-                atLeast(c, "train.averaging.frequency", 1), atLeast(c, "train.averaging.prefetch", 0), sharing(c),
-                positive(c, "train.optimizer.lr"), fraction(c, "train.optimizer.momentum"),
-                nonNegative(c, "train.optimizer.weight-decay"),
-                enumValue(c, "train.lr-schedule.type", ScheduleType.class), milestones,
-                positive(c, "train.lr-schedule.gamma"), c.getLong("train.seed"), lrScaling(c),
-                atLeast(c, "train.lr-schedule.warmup-epochs", 0), preciseBn(c), atLeast(c, "train.loss-sample-every", 0));
+        int epochs = TRAIN_EPOCHS.get(c);
+        var train = new RunConfig.TrainSettings(epochs, TRAIN_BATCH_SIZE_PER_WORKER.get(c), TRAIN_WORKERS.get(c),
+                TRAIN_SYNC.get(c), AVERAGING_FREQUENCY.get(c), AVERAGING_PREFETCH.get(c), sharing(c),
+                LR.get(c), MOMENTUM.get(c), WEIGHT_DECAY.get(c), SCHEDULE_TYPE.get(c), MILESTONES.get(c), GAMMA.get(c),
+                SEED.get(c), new RunConfig.LrScaling(LR_SCALING.get(c).equals("linear"), REFERENCE_BATCH.get(c)),
+                WARMUP_EPOCHS.get(c), new RunConfig.PreciseBnSettings(PRECISE_BN.get(c), PRECISE_BN_BATCHES.get(c)),
+                LOSS_SAMPLE_EVERY.get(c));
         if (train.warmupEpochs() >= epochs && epochs > 1) {
-            throw ConfigValidationException.badValue("train.lr-schedule.warmup-epochs", train.warmupEpochs(),
-                    "fewer than train.epochs = " + epochs);
+            throw ConfigValidationException.badValue(WARMUP_EPOCHS.path(), train.warmupEpochs(),
+                    "fewer than " + TRAIN_EPOCHS.path() + " = " + epochs);
         }
-        var eval = new RunConfig.EvalSettings(atLeast(c, "eval.batch-size", 1), c.getBoolean("eval.every-epoch"));
-        var spark = new RunConfig.SparkSettings(c.getString("spark.master"), c.getString("spark.app-name"), sparkConf(c));
-        var run = new RunConfig.RunSettings(c.getString("run.dir"), c.getString("run.name"),
-                new RetentionPolicy(atLeast(c, "checkpoint.keep-last", 0), c.getBoolean("checkpoint.keep-best")));
-        return new RunConfig(run, new RunConfig.ModelSettings(model, width(c)), data, train, eval, spark, c);
+        var eval = new RunConfig.EvalSettings(EVAL_BATCH_SIZE.get(c), EVAL_EVERY_EPOCH.get(c));
+        var spark = new RunConfig.SparkSettings(SPARK_MASTER.get(c), SPARK_APP_NAME.get(c), SPARK_CONF.get(c));
+        var run = new RunConfig.RunSettings(RUN_DIR.get(c), RUN_NAME.get(c),
+                new RetentionPolicy(KEEP_LAST.get(c), KEEP_BEST.get(c)));
+        return new RunConfig(run, new RunConfig.ModelSettings(model, MODEL_WIDTH.get(c)), data, train, eval, spark, c);
     }
 
     /**
@@ -289,97 +269,15 @@ public final class ConfigLoader {
      */
     public static Map<String, String> sparkConfOf(List<String> overrides) {
         try {
-            return sparkConf(parseOverrides(overrides).resolve());
+            return SPARK_CONF.get(parseOverrides(overrides).resolve());
         } catch (ConfigException | ConfigValidationException e) {
             return Map.of();
         }
     }
 
-    private static Map<String, String> sparkConf(Config c) {
-        Map<String, String> sparkConf = new LinkedHashMap<>();
-        if (c.hasPath("spark.conf")) {
-            for (Map.Entry<String, ConfigValue> e : c.getConfig("spark.conf").entrySet()) {
-                sparkConf.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
-            }
-        }
-        return sparkConf;
-    }
-
-    private static double width(Config c) {
-        double w = positive(c, "model.width");
-        if (Double.isInfinite(w)) {
-            throw ConfigValidationException.badValue("model.width", w, "a finite number > 0 (1 = the published widths)");
-        }
-        return w;
-    }
-
-    private static RunConfig.LrScaling lrScaling(Config c) {
-        String rule = c.getString("train.optimizer.lr-scaling");
-        if (!rule.equals("none") && !rule.equals("linear")) {
-            throw ConfigValidationException.badValue("train.optimizer.lr-scaling", rule, "none or linear");
-        }
-        return new RunConfig.LrScaling(rule.equals("linear"), atLeast(c, "train.optimizer.reference-batch", 1));
-    }
-
-    private static RunConfig.PreciseBnSettings preciseBn(Config c) {
-        String mode = c.getString("train.precise-bn.enabled").toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "true", "false").contains(mode)) {
-            throw ConfigValidationException.badValue("train.precise-bn.enabled", mode, "auto, true or false");
-        }
-        return new RunConfig.PreciseBnSettings(mode, atLeast(c, "train.precise-bn.batches", 1));
-    }
-
     private static RunConfig.SharingSettings sharing(Config c) {
-        String algorithm = c.getString("train.sharing.threshold-algorithm");
-        if (!algorithm.equals("adaptive") && !algorithm.equals("fixed")) {
-            throw ConfigValidationException.badValue("train.sharing.threshold-algorithm", algorithm, "adaptive or fixed");
-        }
-        return new RunConfig.SharingSettings(algorithm.equals("adaptive"), positive(c, "train.sharing.threshold"),
-                positive(c, "train.sharing.residual-clip"), atLeast(c, "train.sharing.residual-frequency", 1),
-                c.getInt("train.sharing.workers-per-node"), c.getString("train.sharing.controller-address"),
-                c.getString("train.sharing.network-mask"));
-    }
-
-    private static <E extends Enum<E>> E enumValue(Config c, String key, Class<E> type) {
-        String v = c.getString(key);
-        try {
-            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            String allowed = Arrays.stream(type.getEnumConstants())
-                    .map(x -> x.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
-            throw ConfigValidationException.badValue(key, v, "one of " + allowed);
-        }
-    }
-
-    private static int atLeast(Config c, String key, int min) {
-        int v = c.getInt(key);
-        if (v < min) {
-            throw ConfigValidationException.badValue(key, v, "an integer >= " + min);
-        }
-        return v;
-    }
-
-    private static double positive(Config c, String key) {
-        double v = c.getDouble(key);
-        if (!(v > 0)) {
-            throw ConfigValidationException.badValue(key, v, "a number > 0");
-        }
-        return v;
-    }
-
-    private static double nonNegative(Config c, String key) {
-        double v = c.getDouble(key);
-        if (!(v >= 0)) {
-            throw ConfigValidationException.badValue(key, v, "a number >= 0");
-        }
-        return v;
-    }
-
-    private static double fraction(Config c, String key) {
-        double v = c.getDouble(key);
-        if (!(v >= 0 && v < 1)) {
-            throw ConfigValidationException.badValue(key, v, "a number in [0, 1)");
-        }
-        return v;
+        return new RunConfig.SharingSettings(SHARING_THRESHOLD_ALGORITHM.get(c).equals("adaptive"),
+                SHARING_THRESHOLD.get(c), SHARING_RESIDUAL_CLIP.get(c), SHARING_RESIDUAL_FREQUENCY.get(c),
+                SHARING_WORKERS_PER_NODE.get(c), SHARING_CONTROLLER_ADDRESS.get(c), SHARING_NETWORK_MASK.get(c));
     }
 }

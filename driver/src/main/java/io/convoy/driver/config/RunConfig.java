@@ -20,12 +20,47 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
     public enum DataFormat { MNIST, CIFAR10, SHARDS }
 
     /**
+     * A setting that is on, off, or chosen by the run ({@code auto}): the training flip (by the data) and precise
+     * BatchNorm (by the sync scheme). Written {@code auto}, {@code true} / {@code on} or {@code false} / {@code off}.
+     */
+    public enum Switch {
+        AUTO, ON, OFF;
+
+        /** What a refused value is told to be instead. */
+        public static final String EXPECTED = "auto, true (on) or false (off)";
+
+        /** The switch {@code value} names, whatever its case; empty when it names none. */
+        public static java.util.Optional<Switch> parse(String value) {
+            return java.util.Optional.ofNullable(switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "true", "on" -> ON;
+                case "false", "off" -> OFF;
+                default -> null;
+            });
+        }
+
+        /** This switch with {@code auto} resolved to {@code whenAuto}. */
+        public boolean on(boolean whenAuto) {
+            return this == ON || (this == AUTO && whenAuto);
+        }
+    }
+
+    /**
+     * @param flip            the training flip; {@code auto} is off for digits (a mirrored 2 is not a 2)
      * @param maxBadRecords   corrupt shard records skipped per pass over a split before the run fails
      * @param imageSize       side of the training/evaluation crop of image-file shards (ImageNet: 224)
      * @param verifyChecksums check every shard's SHA-256 against dataset.json before training
      */
-    public record DataSettings(DataFormat format, String path, int trainLimit, int testLimit, int pad, String flip,
+    public record DataSettings(DataFormat format, String path, int trainLimit, int testLimit, int pad, Switch flip,
                                int maxBadRecords, int imageSize, boolean verifyChecksums) {
+        /** {@code flip} as written in a configuration ({@code auto}, {@code true}, {@code off} ...). */
+        public DataSettings(DataFormat format, String path, int trainLimit, int testLimit, int pad, String flip,
+                            int maxBadRecords, int imageSize, boolean verifyChecksums) {
+            this(format, path, trainLimit, testLimit, pad, Switch.parse(flip).orElseThrow(() ->
+                            ConfigValidationException.badValue(ConfigKeys.DATA_FLIP.path(), flip, Switch.EXPECTED)),
+                    maxBadRecords, imageSize, verifyChecksums);
+        }
+
         /** The training augmentation, with flip "auto" resolved by format. */
         public Augmentation augmentation() {
             return augmentation(format == DataFormat.MNIST);
@@ -33,12 +68,7 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
 
         /** The training augmentation of raw pixels; flip "auto" is off for digits (a mirrored 2 is not a 2). */
         public Augmentation augmentation(boolean digits) {
-            boolean doFlip = switch (flip) {
-                case "auto" -> !digits;
-                case "true", "on" -> true;
-                default -> false;
-            };
-            return new Augmentation(pad, doFlip);
+            return new Augmentation(pad, flip.on(!digits));
         }
     }
 
@@ -61,10 +91,10 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
     }
 
     /** Recomputing BatchNorm statistics after each epoch (see worker's BatchNormStatistics). */
-    public record PreciseBnSettings(String mode, int batches) {
+    public record PreciseBnSettings(Switch mode, int batches) {
         /** "auto" recomputes only under gradient sharing, whose shared running statistics are unusable. */
         public boolean enabledFor(Sync sync) {
-            return mode.equals("true") || (mode.equals("auto") && sync == Sync.SHARING);
+            return mode.on(sync == Sync.SHARING);
         }
     }
 

@@ -16,61 +16,32 @@ public final class SparkContexts {
     private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
 
     /**
-     * DL4J's Spark training statistics time events with an NTP clock (0.pool.ntp.org) by default, which fails where
-     * the cluster cannot reach the internet; the system clock of each machine is used instead.
+     * The flags every Convoy JVM needs ({@link JvmFlags#FLAGS}: Spark's Java 17 --add-opens list, DL4J's helpers
+     * switched on, the Aeron timeout DL4J's gradient sharing needs, the system clock for DL4J's Spark statistics).
      */
-    static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
-    static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
-    /** DL4J sets Aeron's client liveness timeout to 30 s, which must stay below this one (default 15 s). */
-    static final String AERON_UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
-
-    /**
-     * The flags every Convoy JVM needs: Spark's own Java 17 --add-opens list, DL4J's helpers switched on
-     * (oneDNN convolutions), and the Aeron timeout DL4J's gradient sharing needs. The parent pom and the
-     * ./convoy launcher carry the same list.
-     */
-    public static final String EXECUTOR_JAVA_OPTIONS = String.join(" ",
-            "-XX:+IgnoreUnrecognizedVMOptions",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-            "-Dorg.eclipse.deeplearning4j.helpers.disable=false",
-            "-D" + SparkContexts.AERON_UNBLOCK_TIMEOUT + "=60000000000",
-            "-D" + SparkContexts.TIME_SOURCE_PROPERTY + "=" + SparkContexts.SYSTEM_CLOCK);
+    public static final String EXECUTOR_JAVA_OPTIONS = String.join(" ", JvmFlags.flags());
 
     private static final String EXECUTOR_OPTIONS_KEY = "spark.executor.extraJavaOptions";
     private static final String STANDALONE = "spark://";
     private static final String HADOOP_PREFIX = "spark.hadoop.";
     static final String OMP_THREADS_KEY = "spark.executorEnv.OMP_NUM_THREADS";
     /**
-     * glibc's allocator settings for every JVM that runs ND4J (issue 14). libnd4j allocates its arrays with malloc from
-     * many threads: glibc then makes up to 8 arenas per core and keeps what is freed in them (27 arenas of 64 MB held
-     * 1.1 GB of a quickstart JVM whose live arrays were 1 MB), and its mmap threshold rises to 32 MB after the first
-     * large free, so activations and minibatches stay in the arenas. Two arenas bound that. A fixed 128 KB mmap threshold
-     * (MALLOC_MMAP_THRESHOLD_=131072) also returned large buffers at once, but made every array above 128 KB a fresh
-     * mmap: 22 % of ResNet-20's img/s, so it is not set. The ./convoy launcher and the test JVMs (parent pom) set the
-     * same value; a value already set wins.
+     * glibc's allocator settings for every JVM that runs ND4J (issue 14; {@link JvmFlags#ENV} says why). libnd4j
+     * allocates its arrays with malloc from many threads: glibc then makes up to 8 arenas per core and keeps what is
+     * freed in them (27 arenas of 64 MB held 1.1 GB of a quickstart JVM whose live arrays were 1 MB), and its mmap
+     * threshold rises to 32 MB after the first large free, so activations and minibatches stay in the arenas. Two arenas
+     * bound that. The ./convoy launcher and the test JVMs (parent pom) read the same file; a value already set wins.
      */
-    public static final Map<String, String> MALLOC_ENV = Map.of("MALLOC_ARENA_MAX", "2");
+    public static final Map<String, String> MALLOC_ENV = JvmFlags.environment();
     private static final String EXECUTOR_ENV_PREFIX = "spark.executorEnv.";
 
     private SparkContexts() {
     }
 
     public static JavaSparkContext create(SparkSettings settings) {
-        System.setProperty(TIME_SOURCE_PROPERTY, System.getProperty(TIME_SOURCE_PROPERTY, SYSTEM_CLOCK));
-        // the driver runs an Aeron media driver too under gradient sharing; Aeron reads this when it first starts
-        System.setProperty(AERON_UNBLOCK_TIMEOUT, System.getProperty(AERON_UNBLOCK_TIMEOUT, "60000000000"));
+        // the flags' system properties also in a driver started without them (the time source; the Aeron timeout,
+        // since the driver runs an Aeron media driver too under gradient sharing and Aeron reads it when it first starts)
+        JvmFlags.applySystemPropertyDefaults();
         // spark-submit passes its settings as system properties, which SparkConf reads: they win.
         SparkConf conf = new SparkConf(true);
         if (!conf.contains("spark.master")) {

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.convoy.driver.config.ConfigEntry;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,7 +40,8 @@ import java.util.regex.Pattern;
 public final class SweepFile {
     private static final Set<String> KEYS = Set.of("name", "dir", "base", "parallel", "overrides", "axes", "cases", "budget");
     private static final Set<String> CASE_KEYS = Set.of("name", "overrides");
-    private static final Set<String> BUDGET_KEYS = Set.of("epochs", "train-limit", "test-limit", "width");
+    /** Trials at once (sweep.parallel; the command line's --parallel has the same rule). */
+    static final ConfigEntry<Integer> PARALLEL = ConfigEntry.atLeast("parallel", 1, 1);
     private static final Pattern TRIAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private SweepFile() {
@@ -86,10 +88,10 @@ public final class SweepFile {
             throw new SweepFileException(source + ": sweep.name = '" + name + "': expected letters, digits, '.', '_' or '-'");
         }
         String dir = s.hasPath("dir") ? s.getString("dir") : "sweeps/" + name;
-        int parallel = s.hasPath("parallel") ? s.getInt("parallel") : 1;
-        if (parallel < 1) {
-            throw new SweepFileException(source + ": sweep.parallel = " + parallel + ": expected an integer >= 1");
-        }
+        int parallel = s.hasPath(PARALLEL.path()) ? s.getInt(PARALLEL.path()) : PARALLEL.defaultValue();
+        PARALLEL.refusal(parallel).ifPresent(expected -> {
+            throw new SweepFileException(source + ": sweep.parallel = " + parallel + ": expected " + expected);
+        });
 
         File baseFile = null;
         List<String> common = new ArrayList<>();
@@ -219,16 +221,14 @@ public final class SweepFile {
 
     private static Budget budget(Config b, String source) {
         for (String key : b.root().keySet()) {
-            if (!BUDGET_KEYS.contains(key)) {
-                throw new SweepFileException(source + ": unknown key sweep.budget." + key
-                        + "; expected epochs, train-limit, test-limit or width");
+            if (!Budget.KEYS.contains(key)) {
+                List<String> keys = Budget.KEYS;
+                throw new SweepFileException(source + ": unknown key sweep.budget." + key + "; expected "
+                        + String.join(", ", keys.subList(0, keys.size() - 1)) + " or " + keys.get(keys.size() - 1));
             }
         }
         try {
-            return new Budget(b.hasPath("epochs") ? b.getInt("epochs") : null,
-                    b.hasPath("train-limit") ? b.getInt("train-limit") : null,
-                    b.hasPath("test-limit") ? b.getInt("test-limit") : null,
-                    b.hasPath("width") ? b.getDouble("width") : null);
+            return Budget.of(b);
         } catch (SweepFileException e) {
             throw new SweepFileException(source + ": sweep." + e.getMessage(), e);
         }

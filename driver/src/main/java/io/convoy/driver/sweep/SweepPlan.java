@@ -1,6 +1,7 @@
 package io.convoy.driver.sweep;
 
 import io.convoy.driver.HadoopPaths;
+import io.convoy.driver.config.ConfigKeys;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.Redaction;
 import io.convoy.driver.config.RunConfig;
@@ -49,17 +50,17 @@ public record SweepPlan(SweepSpec spec, String dir, Budget budget, int parallel,
         String dir = HadoopPaths.resolve(cliDir != null ? cliDir : spec.dir()).toString();
         Budget budget = spec.budget().overriddenBy(cliBudget);
         int parallel = cliParallel != null ? cliParallel : spec.parallel();
-        if (parallel < 1) {
-            throw new SweepFileException("--parallel " + parallel + ": expected an integer >= 1");
-        }
+        SweepFile.PARALLEL.refusal(parallel).ifPresent(expected -> {
+            throw new SweepFileException("--parallel " + parallel + ": expected " + expected);
+        });
         List<PlannedTrial> trials = new ArrayList<>();
         for (TrialSpec t : spec.trials()) {
             List<String> overrides = new ArrayList<>(spec.common());
             overrides.addAll(cliOverrides);
             overrides.addAll(t.overrides());
             overrides.addAll(budget.overrides());
-            overrides.add("run.dir=" + trialParent(dir, t.name()));
-            overrides.add("run.name=" + t.name());
+            overrides.add(ConfigKeys.RUN_DIR.path() + "=" + trialParent(dir, t.name()));
+            overrides.add(ConfigKeys.RUN_NAME.path() + "=" + t.name());
             RunConfig config = null;
             String error = null;
             try {

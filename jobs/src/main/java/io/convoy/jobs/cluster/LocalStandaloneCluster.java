@@ -1,6 +1,6 @@
 package io.convoy.jobs.cluster;
 
-import io.convoy.driver.spark.SparkContexts;
+import io.convoy.driver.spark.JvmFlags;
 import io.convoy.driver.train.sharing.AeronDirectories;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -131,9 +130,9 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         return home;
     }
 
-    /** The JVM options every Convoy JVM needs (Java 17 --add-opens, DL4J helpers, Aeron timeout). */
+    /** The JVM options every Convoy JVM needs ({@link JvmFlags#FLAGS}: Java 17 --add-opens, DL4J helpers, Aeron timeout). */
     public static List<String> jvmOptions() {
-        return Arrays.asList(SparkContexts.EXECUTOR_JAVA_OPTIONS.split(" "));
+        return JvmFlags.flags();
     }
 
     /**
