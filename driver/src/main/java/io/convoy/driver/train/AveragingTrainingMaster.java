@@ -62,8 +62,15 @@ final class AveragingTrainingMaster extends ParameterAveragingTrainingMaster {
                 getRouterProvider());
     }
 
+    /** {@code -Dconvoy.averaging.round-split=false}: DL4J's own split (a scan of the epoch per round), for A/B runs. */
+    static final String ROUND_SPLIT_PROPERTY = "convoy.averaging.round-split";
+
     @Override
     protected void executeTrainingDirect(SparkComputationGraph graph, JavaRDD<MultiDataSet> trainingData) {
+        if (!Boolean.parseBoolean(System.getProperty(ROUND_SPLIT_PROPERTY, "true"))) {
+            super.executeTrainingDirect(graph, trainingData);
+            return;
+        }
         if (collectTrainingStats) {
             stats.logFitStart();
             stats.logCountStart();
