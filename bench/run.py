@@ -187,11 +187,14 @@ def section_fastpath(q):
 
 MNIST = os.path.expanduser(os.environ.get("CONVOY_CACHE", "~/.cache/convoy") + "/mnist")
 # the quickstart's recipe (conf/quickstart.conf) on all 60,000 training digits
+OLD_SPLIT = " -Dconvoy.averaging.round-split=false"
+# each row adds one lever to the one before it; the last Convoy row is the defaults
 REALDATA_CONFIGS = [("DL4J's layers (before the fast path)",
-                     {"CONVOY_JAVA_OPTS": fast_env(0)["CONVOY_JAVA_OPTS"] + " -Dconvoy.task-threads=false"}),
-                    ("fast path, every task with all cores", {"CONVOY_JAVA_OPTS": "-Dconvoy.task-threads=false"}),
-                    ("fast path, OMP_NUM_THREADS=1 for the whole JVM", {"OMP_NUM_THREADS": "1"}),
-                    ("Convoy's defaults (fast path, a core per task)", {})]
+                     {"CONVOY_JAVA_OPTS": fast_env(0)["CONVOY_JAVA_OPTS"] + " -Dconvoy.task-threads=false" + OLD_SPLIT}),
+                    ("+ fast path (every task with all cores, DL4J's round split)",
+                     {"CONVOY_JAVA_OPTS": "-Dconvoy.task-threads=false" + OLD_SPLIT}),
+                    ("+ a core per task (TaskThreads)", {"CONVOY_JAVA_OPTS": OLD_SPLIT.strip()}),
+                    ("+ each round's minibatches cut out once = Convoy's defaults", {})]
 
 
 def section_realdata(q):
