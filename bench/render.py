@@ -193,6 +193,38 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
         L.append(table(["run", "img/s (last epoch)", "wall", "top-1 error", "vs before", "÷ PyTorch"], rrows))
         L.append("")
 
+    split = res.get("syncsplit", [])
+    if split:
+        L.append("### Where an iteration's time goes, by sync scheme (two-executor cluster)\n")
+        L.append("`python3 bench/run.py syncsplit`: the local standalone cluster, 2 executors × 1 core, 2 workers × "
+                 "batch 64, 3 epochs each, the last epoch's figures from the run's metrics: img/s of the training pass, "
+                 "and with the precise-BatchNorm pass counted (sharing recomputes the statistics after each epoch); per "
+                 "iteration, on the executors' training threads (`IterationPhases`): waiting for the minibatch plus the "
+                 "forward pass, the backward pass, and the step (updater, and under sharing the threshold encoding, "
+                 "handing the update to Aeron, decoding and applying the others'); CPU seconds per thread kind since the "
+                 "previous epoch's sample, summed over the executors (`WorkTimes`: the Spark task threads, Aeron's "
+                 "threads, the rest).\n")
+        srows = []
+        for r in split:
+            bn = r.get("precise_bn_seconds") or 0.0
+            with_bn = r["records"] / (r["epoch_seconds"] + bn) if r.get("epoch_seconds") else None
+            cpu = ", ".join(f"{k[4:-8]} {v:.1f}" for k, v in sorted(r.items()) if k.startswith("cpu_"))
+            srows.append([model_label(r["model"], r["width"]), r["sync"], fmt(r.get("images_per_second")),
+                          fmt(with_bn), fmt(bn), fmt(r.get("iteration_data_forward_ms")),
+                          fmt(r.get("iteration_backward_ms")), fmt(r.get("iteration_step_ms")), cpu,
+                          fmt(r.get("update_bytes_per_message"), 0) if r.get("update_bytes_per_message") else "–"])
+        L.append(table(["model", "sync", "img/s", "img/s with precise BN", "precise BN s", "data+forward ms",
+                        "backward ms", "step ms", "CPU s by thread kind", "bytes per message"], srows))
+        for model, width in {(r["model"], r["width"]) for r in split}:
+            a = one(split, model=model, sync="averaging")
+            s_ = one(split, model=model, sync="sharing")
+            if a and s_ and a.get("epoch_seconds") and s_.get("epoch_seconds"):
+                ra = a["records"] / (a["epoch_seconds"] + (a.get("precise_bn_seconds") or 0))
+                rs = s_["records"] / (s_["epoch_seconds"] + (s_.get("precise_bn_seconds") or 0))
+                L.append(f"- {model_label(model, width)}: sharing ÷ averaging, precise BatchNorm included: "
+                         f"**{rs / ra:.2f}** (goal ≥ 0.9)")
+        L.append("")
+
     # ------------------------------------------------------------------ 2. peak
     L.append("## 2. Peak arithmetic rate and fraction of peak\n")
     prow = []

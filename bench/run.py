@@ -31,7 +31,7 @@ CONVOY = os.path.join(ROOT, "convoy")
 JAR = os.path.join(ROOT, "jobs", "target", "convoy.jar")
 RESULTS = os.path.join(ROOT, "bench", "results", "results.json")
 TORCH_PY = "/usr/bin/python3"  # Debian's python3-torch lives in the system interpreter
-SECTIONS = ["machine", "peak", "fastpath", "realdata", "fit", "spark", "levers", "percore", "memory", "scaling"]
+SECTIONS = ["machine", "peak", "fastpath", "realdata", "fit", "spark", "syncsplit", "levers", "percore", "memory", "scaling"]
 # run only when named: hours on 2 cores
 EXPLICIT_SECTIONS = ["soak"]
 # the memory figures the executor probe writes after every epoch (README, "Memory over long runs")
@@ -375,6 +375,33 @@ def section_spark(q):
                 out = cluster.train(train_args(model, width, data, f"bench-{model}-cluster-{sync}", epochs,
                                                common + [f"train.sync={sync}"]))
                 spark_row("cluster", sync, model, width, n, epochs, rows, out)
+    return rows
+
+
+SPLIT_KEYS = ("images_per_second", "epoch_seconds", "precise_bn_seconds", "encoded_fraction", "update_bytes_per_message",
+              "dense_message_fraction", "executor_rss_mb", "iterations_timed")
+
+
+def section_syncsplit(q):
+    """The two-executor cluster (1 core each): ResNet-20 and ResNet-56, averaging then sharing, 3 epochs each; the last
+    epoch's img/s (with and without the precise-BatchNorm pass), the per-iteration phases and the CPU seconds per
+    thread kind from the run's metrics (IterationPhases / WorkTimes on the executors)."""
+    rows = []
+    models = MODELS[:1] if q else MODELS[:2]
+    common = ["train.workers=2", f"train.batch-size-per-worker={4 if q else BATCH // 2}"]
+    with Cluster(2) as cluster:
+        for model, width in models:
+            n = records_for(model, q)
+            epochs = 2 if q else 3
+            data = make_data(n, 256)
+            for sync in ("averaging", "sharing"):
+                log(f"syncsplit: cluster {sync} {model} ({n} records, {epochs} epochs)")
+                out = cluster.train(train_args(model, width, data, f"bench-split-{model}-{sync}", epochs,
+                                               common + [f"train.sync={sync}"]))
+                m = metrics_of(out)[-1]
+                keep = {k: v for k, v in m.items() if k.startswith(("iteration_", "cpu_")) or k in SPLIT_KEYS}
+                rows.append({"model": model, "width": width, "sync": sync, "records": n, "epochs": epochs, **keep})
+                log(f"  {m.get('images_per_second', 0):.1f} img/s, precise BN {m.get('precise_bn_seconds', 0):.1f} s")
     return rows
 
 
