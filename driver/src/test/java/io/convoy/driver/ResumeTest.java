@@ -34,6 +34,36 @@ class ResumeTest {
     }
 
     @Test
+    void resumedInTheMiddleOfAPerIterationWarmupContinuesTheSameSequence() throws Exception {
+        Path data = tmp.resolve("digits-warmup");
+        SyntheticImages.writeMnistDir(data, 256, 64, 9);
+        // global batch 32 against a reference of 16: the rate rises from 0.05 to 0.1 over 2 epochs, per iteration
+        List<String> warmup = List.of("train.lr-schedule.warmup-epochs=2", "train.optimizer.lr-scaling=linear",
+                "train.optimizer.reference-batch=16");
+        List<String> three = settings(data, 3);
+        three.addAll(warmup);
+        List<String> one = settings(data, 1);
+        one.addAll(warmup);
+
+        TrainResult straight = new TrainingRun(ConfigLoader.load(null, three)).run();
+        TrainResult first = new TrainingRun(ConfigLoader.load(null, one)).run();
+        TrainResult resumed = TrainingRun.resume(first.runDir(), List.of("train.epochs=3")).run();
+
+        assertArrayEquals(straight.network().params().data().asFloat(), resumed.network().params().data().asFloat());
+        assertArrayEquals(straight.network().getUpdater().getStateViewArray().data().asFloat(),
+                resumed.network().getUpdater().getStateViewArray().data().asFloat());
+        // each epoch's first rate: 0.05, then halfway (0.075), then the scaled 0.1; 8 iterations an epoch in between
+        List<Double> rates = resumed.epochs().stream().map(EpochMetrics::lr).toList();
+        assertEquals(3, rates.size());
+        assertEquals(0.05, rates.get(0), 1e-12);
+        assertEquals(0.075, rates.get(1), 1e-12);
+        assertEquals(0.1, rates.get(2), 1e-12);
+        var updater = ((org.deeplearning4j.nn.conf.layers.BaseLayer) resumed.network().getLayers()[0].conf().getLayer())
+                .getIUpdater();
+        assertEquals(0.05 + 0.05 * 12 / 16.0, updater.getLearningRate(12, 1), 1e-12, "iteration 12 of 16 of warmup");
+    }
+
+    @Test
     void twoEpochsResumedForAThirdEqualThreeInOneGo() throws Exception {
         Path data = tmp.resolve("digits");
         SyntheticImages.writeMnistDir(data, 256, 64, 9);

@@ -77,7 +77,8 @@ final class AveragingScheme implements SyncScheme {
     }
 
     @Override
-    public void beforeEpoch(SparkComputationGraph net) {
+    public void beforeEpoch(SparkComputationGraph net, int startIteration) {
+        // each round's workers start from the driver's count, which DL4J advances by the averaging frequency
         if (lossSamples != null) {
             lossSamples.reset();
         }

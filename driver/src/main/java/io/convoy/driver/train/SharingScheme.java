@@ -5,6 +5,7 @@ import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
 import io.convoy.driver.train.sharing.AeronDirectories;
 import io.convoy.driver.train.sharing.FreeUdpPortSupplier;
+import io.convoy.worker.monitor.IterationClock;
 import io.convoy.worker.monitor.IterationPhases;
 import io.convoy.worker.monitor.RecordingThresholdAlgorithm;
 import java.util.List;
@@ -35,6 +36,7 @@ final class SharingScheme implements SyncScheme {
     private static final Logger log = LoggerFactory.getLogger(SharingScheme.class);
 
     private final TrainSettings t;
+    private SharedTrainingMaster master;
 
     SharingScheme(TrainSettings t) {
         this.t = t;
@@ -85,15 +87,17 @@ final class SharingScheme implements SyncScheme {
         }
         log.info("gradient sharing: {} partitions x batch {}, {} threshold {}, controller {}",
                 workers, batchPerWorker, s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
-        SharedTrainingMaster master = b.build();
+        master = b.build();
         // each iteration's phases on the executors (ExecutorProbe reports them): DL4J records no time split here
         master.setListeners(List.of(new IterationPhases()));
         return master;
     }
 
     @Override
-    public void beforeEpoch(SparkComputationGraph net) {
-        // nothing: SharedTrainingMaster keeps no training statistics to reset
+    public void beforeEpoch(SparkComputationGraph net, int startIteration) {
+        // SharedTrainingMaster keeps no training statistics to reset; the workers count iterations from the
+        // driver's epoch start (the learning rate schedule is per iteration)
+        master.setListeners(List.of(new IterationPhases(), new IterationClock(startIteration)));
     }
 
     /** Progress from the images counted as DL4J takes them: one pass over each partition. */

@@ -35,8 +35,8 @@ sealed interface SyncScheme permits AveragingScheme, SharingScheme {
     /** The DL4J training master for {@code workers} partitions of {@code batchPerWorker} images a minibatch. */
     TrainingMaster<?, ?> master(JavaSparkContext sc, int workers, int batchPerWorker);
 
-    /** Before each epoch trains on {@code net} (the network the master trains). */
-    void beforeEpoch(SparkComputationGraph net);
+    /** Before each epoch trains on {@code net} (the network the master trains), from iteration {@code startIteration}. */
+    void beforeEpoch(SparkComputationGraph net, int startIteration);
 
     /** The progress line of an epoch of {@code images} images in {@code minibatches} minibatches per worker. */
     EpochProgress progress(JavaSparkContext sc, String label, long images, long intervalSeconds, int workers, long minibatches);

@@ -19,6 +19,7 @@ import io.convoy.worker.data.ImageRecord;
 import io.convoy.worker.gpu.DevicePinning;
 import io.convoy.zoo.ModelRequest;
 import io.convoy.zoo.ModelZoo;
+import io.convoy.zoo.schedule.EpochSchedule;
 import io.convoy.zoo.ParameterCounts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -176,12 +177,17 @@ public final class TrainingRun {
 
         JavaRDD<ImageRecord> testRdd = data.testRecords(sc, workers).cache();
         EvalCounts lastEval = null;
+        int iterationsPerEpoch = LearningRateSchedule.iterationsPerEpoch(data.trainSize(), workers, batchPerWorker);
+        EpochSchedule schedule = LearningRateSchedule.of(t, globalBatch, iterationsPerEpoch);
         for (int epoch = firstEpoch; epoch <= t.epochs(); epoch++) {
-            double lr = LearningRateSchedule.rate(t, epoch, globalBatch);
-            sparkNet.getNetwork().setLearningRate(lr);
+            // each epoch starts at its own iteration (DL4J's count runs ahead by what the last averaging round
+            // lacked), so the per-iteration schedule, a resumed run and every worker agree on the rate
+            int iterationStart = (epoch - 1) * iterationsPerEpoch;
+            sparkNet.getNetwork().getConfiguration().setIterationCount(iterationStart);
+            sparkNet.getNetwork().setLearningRate(schedule);
+            double lr = schedule.rate(epoch - 1);
             long start = System.nanoTime();
-            long iterationStart = sparkNet.getNetwork().getIterationCount();
-            scheme.beforeEpoch(sparkNet);
+            scheme.beforeEpoch(sparkNet, iterationStart);
             JavaRDD<DataSet> batches;
             String label = String.format("epoch %d/%d", epoch, t.epochs());
             long minibatches = (data.trainSize() + batchPerWorker - 1) / batchPerWorker;
