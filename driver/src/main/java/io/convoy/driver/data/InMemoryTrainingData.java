@@ -63,7 +63,6 @@ final class InMemoryTrainingData implements TrainingData {
 
     @Override
     public JavaRDD<DataSet> trainBatches(JavaSparkContext sc, int epoch, int workers, int batchSizePerWorker, long seed) {
-        TrainingData.shareCores(sc, workers);
         // parallelize cuts the list into equal consecutive slices: a fresh permutation gives every worker a new share
         return sc.parallelize(shuffled(train.records(), seed, epoch), workers)
                 .mapPartitionsWithIndex(new MinibatchFunction(train.shape(), train.numClasses(), batchSizePerWorker,

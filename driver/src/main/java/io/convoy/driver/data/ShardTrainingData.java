@@ -248,7 +248,6 @@ public final class ShardTrainingData implements TrainingData {
 
     @Override
     public JavaRDD<DataSet> trainBatches(JavaSparkContext sc, int epoch, int workers, int batchSizePerWorker, long seed) {
-        TrainingData.shareCores(sc, workers);
         verifyOnce(sc);
         epochCorrupt = sc.sc().collectionAccumulator("corrupt training records, epoch " + epoch);
         CorruptRecords corrupt = new CorruptRecords(settings.maxBadRecords(), shardNames(DatasetManifest.TRAIN), epochCorrupt);

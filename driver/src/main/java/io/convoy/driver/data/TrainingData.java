@@ -59,7 +59,7 @@ public interface TrainingData {
     /**
      * Gives each of {@code workers} training tasks its share of the cores when they run in this JVM ({@code local[*]}:
      * {@link TaskThreads}); on a cluster each executor keeps its libnd4j defaults. Set on the calling thread, so for
-     * the jobs it submits next.
+     * the jobs it submits next (the training run calls it before each epoch's batches).
      */
     static void shareCores(JavaSparkContext sc, int workers) {
         sc.setLocalProperty(TaskThreads.PROPERTY, sc.isLocal()

@@ -194,6 +194,7 @@ public final class TrainingRun {
             try (EpochProgress progress = scheme.progress(sc, label, data.trainSize(), PROGRESS_SECONDS, workers, minibatches)) {
                 // Persisted here (the training masters are told not to): DL4J counts the RDD before it trains, so
                 // the batches are built once and reused by fit and by the BatchNorm re-estimation.
+                TrainingData.shareCores(sc, workers); // for the jobs this thread submits: a core per task on local[*]
                 batches = DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, t.seed()))
                         .persist(StorageLevel.MEMORY_ONLY_SER());
                 sparkNet.fit(DevicePinning.pinned(progress.counted(batches)));

@@ -89,10 +89,6 @@ public final class EpochSchedule implements ISchedule {
         };
     }
 
-    public int iterationsPerEpoch() {
-        return iterationsPerEpoch;
-    }
-
     @Override
     public double valueAt(int iteration, int epoch) {
         return rate((double) iteration / iterationsPerEpoch);

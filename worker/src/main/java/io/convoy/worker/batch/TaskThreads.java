@@ -7,8 +7,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 /**
  * The compute threads one training task may use, applied on the task's own thread before its first minibatch.
  * Several tasks that share one JVM (Spark's {@code local[*]}: a worker per core) each default to every core, so
- * libnd4j's loops and OpenMP (oneDNN's convolutions) oversubscribe the machine; one thread per task measured +22 %
- * img/s on the quickstart (BENCHMARKS.md, realdata). The driver sets the budget as a local property of the job
+ * libnd4j's loops and OpenMP (oneDNN's convolutions) oversubscribe the machine; one thread per task measured 308 -> 356
+ * img/s on the full-MNIST quickstart, and 450 -> 578 on top of the round split (README, Performance). The driver sets the budget as a local property of the job
  * ({@link #PROPERTY}); an {@code OMP_NUM_THREADS} in the environment is the user's choice and wins, and
  * {@code -Dconvoy.task-threads=false} leaves libnd4j's defaults alone (for A/B benchmarks).
  */
