@@ -5,6 +5,7 @@ import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
 import io.convoy.worker.monitor.IterationPhases;
 import io.convoy.worker.monitor.LossSampler;
+import io.convoy.zoo.fast.FastBatchNorm;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +79,9 @@ final class AveragingScheme implements SyncScheme {
 
     @Override
     public void beforeEpoch(SparkComputationGraph net, int startIteration) {
+        // DL4J's distributed-safe BatchNorm statistics (a sharing run's checkpoint may have them local); averaged
+        // with the parameters every round
+        FastBatchNorm.localStatistics(net.getNetwork().getConfiguration(), false);
         // each round's workers start from the driver's count, which DL4J advances by the averaging frequency
         if (lossSamples != null) {
             lossSamples.reset();

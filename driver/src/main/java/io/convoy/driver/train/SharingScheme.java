@@ -5,13 +5,20 @@ import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
 import io.convoy.driver.train.sharing.AeronDirectories;
 import io.convoy.driver.train.sharing.FreeUdpPortSupplier;
+import io.convoy.worker.batch.BatchNormStatistics;
+import io.convoy.worker.batch.RunningStatistics;
 import io.convoy.worker.monitor.IterationClock;
 import io.convoy.worker.monitor.IterationPhases;
+import io.convoy.worker.monitor.LatestListeners;
+import io.convoy.zoo.fast.FastBatchNorm;
+import java.util.ArrayList;
 import io.convoy.worker.monitor.RecordingThresholdAlgorithm;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.ResidualClippingPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
@@ -29,14 +36,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Gradient sharing (DL4J SharedTrainingMaster): threshold-encoded updates exchanged over Aeron while each worker
  * goes through its partition once. DL4J aggregates no score and keeps no timing statistics here, so an epoch
- * reports no training loss; it reports how much the encoding sent instead. The shared BatchNorm running statistics
- * are unusable, so "auto" recomputes them. Aeron's media-driver directories are removed once the context stops.
+ * reports no training loss; it reports how much the encoding sent instead. BatchNorm running statistics sent
+ * through the encoding are unusable, so Convoy's BatchNorm layer keeps them on each worker, the driver averages
+ * them after the epoch, and "auto" recomputes them from the final weights (precise BatchNorm, measured better
+ * after short epochs: the workers' running averages lag weights that move fast). Aeron's media-driver directories are removed once the context stops.
  */
 final class SharingScheme implements SyncScheme {
     private static final Logger log = LoggerFactory.getLogger(SharingScheme.class);
 
     private final TrainSettings t;
     private SharedTrainingMaster master;
+    private RunningStatistics runningStatistics;
 
     SharingScheme(TrainSettings t) {
         this.t = t;
@@ -88,16 +98,41 @@ final class SharingScheme implements SyncScheme {
         log.info("gradient sharing: {} partitions x batch {}, {} threshold {}, controller {}",
                 workers, batchPerWorker, s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
         master = b.build();
-        // each iteration's phases on the executors (ExecutorProbe reports them): DL4J records no time split here
-        master.setListeners(List.of(new IterationPhases()));
         return master;
     }
 
+    /**
+     * The epoch's listeners on the workers, behind {@link LatestListeners} (DL4J attaches the first epoch's only):
+     * each iteration's phases (ExecutorProbe reports them; DL4J records no time split here), the driver's iteration
+     * count (the learning rate schedule is per iteration), and the BatchNorm running statistics when every BatchNorm
+     * layer keeps them locally (Convoy's own layer).
+     */
     @Override
     public void beforeEpoch(SparkComputationGraph net, int startIteration) {
-        // SharedTrainingMaster keeps no training statistics to reset; the workers count iterations from the
-        // driver's epoch start (the learning rate schedule is per iteration)
-        master.setListeners(List.of(new IterationPhases(), new IterationClock(startIteration)));
+        List<TrainingListener> listeners = new ArrayList<>(List.of(new IterationPhases(), new IterationClock(startIteration)));
+        runningStatistics = null;
+        if (FastBatchNorm.localStatistics(net.getNetwork().getConfiguration(), true)) {
+            runningStatistics = new RunningStatistics();
+            net.getSparkContext().sc().register(runningStatistics, "convoy: BatchNorm running statistics");
+            listeners.add(runningStatistics.listener());
+        }
+        master.setListeners(List.of(new LatestListeners(listeners)));
+    }
+
+    /** The workers' running statistics, averaged into the driver's network; false when there are none. */
+    @Override
+    public boolean synchroniseBatchNorm(ComputationGraph net) {
+        if (runningStatistics == null) {
+            return false;
+        }
+        BatchNormStatistics stats = runningStatistics.value();
+        if (stats.batches() == 0) {
+            log.warn("no worker reported its BatchNorm running statistics this epoch");
+            return false;
+        }
+        stats.applyTo(net);
+        log.info("BatchNorm running statistics averaged over {} workers", stats.batches());
+        return true;
     }
 
     /** Progress from the images counted as DL4J takes them: one pass over each partition. */

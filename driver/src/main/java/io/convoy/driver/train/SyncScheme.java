@@ -5,6 +5,7 @@ import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 
@@ -49,6 +50,14 @@ sealed interface SyncScheme permits AveragingScheme, SharingScheme {
 
     /** The loss sampled during the epoch just trained, from {@code iterationStart}; {@code null} when not sampled. */
     EpochMetrics.LossSamples lossSamples(long iterationStart, long iterationEnd);
+
+    /**
+     * After an epoch's training, before {@link #recomputesBatchNorm}: brings the workers' BatchNorm running statistics
+     * into {@code net} where the scheme does not already; returns whether it did.
+     */
+    default boolean synchroniseBatchNorm(ComputationGraph net) {
+        return false;
+    }
 
     /** Whether the BatchNorm statistics are recomputed after each epoch ({@code train.precise-bn}: "auto" is the scheme's call). */
     default boolean recomputesBatchNorm(RunConfig.PreciseBnSettings preciseBn) {

@@ -223,6 +223,9 @@ public final class TrainingRun {
             diagnostics.putAll(probe);
             log.info("epoch {}/{} {}", epoch, t.epochs(), ExecutorProbe.describe(probe));
             Double preciseBnSeconds = null;
+            if (scheme.synchroniseBatchNorm(current)) {
+                diagnostics.put("batchnorm_synchronised", 1.0);
+            }
             if (scheme.recomputesBatchNorm(t.preciseBn())) {
                 long s0 = System.nanoTime();
                 long measured = PreciseBatchNorm.recompute(sc, current, batches, t.preciseBn().batches());

@@ -1,5 +1,10 @@
 package io.convoy.zoo.fast;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.nd4j.shade.jackson.annotation.JsonInclude;
+
 import java.util.Collection;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -21,6 +26,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class FastBatchNorm extends BatchNormalization {
     private boolean relu;
+    /**
+     * Whether a training pass updates the running statistics in place and reports a zero "gradient" for them
+     * (see {@link FastBatchNormLayer}); written to JSON only when set, so other configurations read as before.
+     */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    private boolean localStatistics;
 
     /** Defaults of DL4J's builder (decay 0.9, epsilon 1e-5, log10-std running statistics), no ReLU. */
     public FastBatchNorm() {
@@ -39,6 +50,32 @@ public class FastBatchNorm extends BatchNormalization {
 
     public void setRelu(boolean relu) {
         this.relu = relu;
+    }
+
+    public boolean isLocalStatistics() {
+        return localStatistics;
+    }
+
+    public void setLocalStatistics(boolean localStatistics) {
+        this.localStatistics = localStatistics;
+    }
+
+    /**
+     * Sets {@link #isLocalStatistics} on every FastBatchNorm of {@code conf}; returns whether every BatchNorm layer
+     * of the graph is a FastBatchNorm (DL4J's own layer always sends its statistics as a gradient).
+     */
+    public static boolean localStatistics(ComputationGraphConfiguration conf, boolean local) {
+        boolean all = true;
+        for (GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BatchNormalization bn) {
+                if (bn instanceof FastBatchNorm fast) {
+                    fast.setLocalStatistics(local);
+                } else {
+                    all = false;
+                }
+            }
+        }
+        return all;
     }
 
     @Override
@@ -67,16 +104,16 @@ public class FastBatchNorm extends BatchNormalization {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FastBatchNorm other && other.relu == relu && super.equals(o);
+        return o instanceof FastBatchNorm other && other.relu == relu && other.localStatistics == localStatistics && super.equals(o);
     }
 
     @Override
     public int hashCode() {
-        return super.hashCode() * 31 + Boolean.hashCode(relu);
+        return (super.hashCode() * 31 + Boolean.hashCode(relu)) * 31 + Boolean.hashCode(localStatistics);
     }
 
     @Override
     public String toString() {
-        return "FastBatchNorm(relu=" + relu + ", " + super.toString() + ")";
+        return "FastBatchNorm(relu=" + relu + (localStatistics ? ", localStatistics" : "") + ", " + super.toString() + ")";
     }
 }

@@ -19,7 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * treated as N x C x 1 x 1). The running statistics are updated exactly as DL4J's layer does it: the
  * backward pass writes (running - batch) * (1 - decay) (or the log10-std equivalent) as the
  * "gradient" of the running mean and variance, which the no-op updater subtracts; that is what lets
- * averaging, gradient sharing and precise BatchNorm treat both layers alike.
+ * averaging, gradient sharing and precise BatchNorm treat both layers alike. With
+ * {@link FastBatchNorm#isLocalStatistics} (Convoy's gradient sharing) they are updated in place instead and their
+ * gradient is zero: each worker keeps its own running averages, which the driver averages after the epoch.
  */
 public class FastBatchNormLayer extends BatchNormalization {
     private static final double ONE_ON_2LOGE_10 = 1.0 / (2 * Math.log(10.0));
@@ -131,9 +133,7 @@ public class FastBatchNormLayer extends BatchNormalization {
         for (int ch = 0; ch < c; ch++) {
             dMean[ch] = (runMean[ch] - batchMean[ch]) * (1 - decay);
         }
-        INDArray dMeanView = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
-        assign(dMeanView, dMean);
-        g.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, dMeanView);
+        runningStatistic(g, BatchNormalizationParamInitializer.GLOBAL_MEAN, runMean, dMean, lc.isLocalStatistics());
         double[] runVar = runningVariance();
         double[] dVar = new double[c];
         if (lc.isUseLogStd()) {
@@ -141,18 +141,36 @@ public class FastBatchNormLayer extends BatchNormalization {
                 double next = runVar[ch] * decay + batchVar[ch] * (1 - decay);
                 dVar[ch] = Math.log(runVar[ch] / next) * ONE_ON_2LOGE_10;
             }
-            INDArray view = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
-            assign(view, dVar);
-            g.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, view);
+            runningStatistic(g, BatchNormalizationParamInitializer.GLOBAL_LOG_STD,
+                    toDoubles(getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD)), dVar, lc.isLocalStatistics());
         } else {
             for (int ch = 0; ch < c; ch++) {
                 dVar[ch] = (runVar[ch] - batchVar[ch]) * (1 - decay);
             }
-            INDArray view = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
-            assign(view, dVar);
-            g.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_VAR, view);
+            runningStatistic(g, BatchNormalizationParamInitializer.GLOBAL_VAR, runVar, dVar, lc.isLocalStatistics());
         }
         return new Pair<>(g, dx);
+    }
+
+    /**
+     * Moves one running statistic by {@code -delta}: as DL4J's layer does, by reporting {@code delta} as its gradient
+     * (the no-op updater subtracts it, and gradient sharing sends it to every worker, threshold-encoded), or, with
+     * {@link FastBatchNorm#isLocalStatistics}, in place with a zero gradient, so the statistic stays this worker's
+     * own (exact) running average and nothing of it is sent.
+     */
+    private void runningStatistic(Gradient g, String param, double[] current, double[] delta, boolean local) {
+        INDArray view = gradientViews.get(param);
+        if (local) {
+            double[] next = new double[current.length];
+            for (int ch = 0; ch < next.length; ch++) {
+                next[ch] = current[ch] - delta[ch];
+            }
+            assign(getParam(param), next);
+            view.assign(0);
+        } else {
+            assign(view, delta);
+        }
+        g.setGradientFor(param, view);
     }
 
     /** The running variance, from the log10 std when the layer stores that. */

@@ -1,6 +1,7 @@
 package io.convoy.zoo.fast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -164,6 +165,35 @@ class FastLayersTest {
             }
         }
         assertClose("all parameters after 5 steps", nets[0].params(), nets[1].params());
+    }
+
+    @ParameterizedTest(name = "log10 std {0}")
+    @CsvSource({"true", "false"})
+    void localRunningStatisticsFollowDl4jsAndSendNoGradient(boolean logStd) {
+        ComputationGraph[] nets = pair(true, logStd, 6);
+        assertTrue(FastBatchNorm.localStatistics(nets[1].getConfiguration(), true), "every BatchNorm is a FastBatchNorm");
+        assertFalse(FastBatchNorm.localStatistics(nets[0].getConfiguration(), true), "DL4J's layers are not");
+        for (int step = 0; step < 5; step++) {
+            MultiDataSet d = data(10 + step, 12);
+            nets[0].fit(d);
+            nets[1].fit(d);
+        }
+        assertClose("all parameters after 5 steps", nets[0].params(), nets[1].params());
+        MultiDataSet d = data(20, 12);
+        nets[1].setInputs(d.getFeatures());
+        nets[1].setLabels(d.getLabels());
+        nets[1].computeGradientAndScore();
+        Map<String, INDArray> g = nets[1].gradient().gradientForVariable();
+        for (String bn : new String[] {"b1", "b2"}) {
+            for (String stat : new String[] {"mean", logStd ? "log10stdev" : "var"}) {
+                assertEquals(0.0, g.get(bn + "_" + stat).amaxNumber().doubleValue(), bn + "_" + stat + " gradient");
+            }
+            assertTrue(g.get(bn + "_gamma").amaxNumber().doubleValue() > 0, bn + " still has a gamma gradient");
+        }
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(nets[1].getConfiguration().toJson());
+        assertEquals(nets[1].getConfiguration(), back);
+        FastBatchNorm.localStatistics(nets[1].getConfiguration(), false);
+        assertFalse(nets[1].getConfiguration().toJson().contains("localStatistics"), "written only when set");
     }
 
     @Test

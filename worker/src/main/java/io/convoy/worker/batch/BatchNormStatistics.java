@@ -67,6 +67,38 @@ public final class BatchNormStatistics implements Serializable {
     }
 
     /**
+     * The running mean and variance every BatchNorm layer of {@code net} holds now, as one "minibatch": merged with
+     * other workers' and {@link #applyTo applied}, the workers' running averages are averaged, as parameter averaging
+     * averages them.
+     */
+    public static BatchNormStatistics running(ComputationGraph net) {
+        BatchNormStatistics stats = new BatchNormStatistics();
+        for (GraphVertex v : net.getVertices()) {
+            if (!(v.hasLayer() && v.getLayer() instanceof BatchNormalization bn)) {
+                continue;
+            }
+            add(stats.meanSums, v.getVertexName(),
+                    doubles(bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN)));
+            double[] var;
+            if (bn.layerConf().isUseLogStd()) {
+                var = doubles(bn.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD));
+                for (int i = 0; i < var.length; i++) {
+                    var[i] = Math.pow(10.0, 2 * var[i]);
+                }
+            } else {
+                var = doubles(bn.getParam(BatchNormalizationParamInitializer.GLOBAL_VAR));
+            }
+            add(stats.varSums, v.getVertexName(), var);
+        }
+        stats.batches = 1;
+        return stats;
+    }
+
+    private static double[] doubles(INDArray a) {
+        return a.castTo(DataType.DOUBLE).reshape(a.length()).toDoubleVector();
+    }
+
+    /**
      * Frees an array's native buffer now. Detached activations are otherwise freed only when the garbage collector
      * collects their (tiny) Java objects, which a large, quiet heap may not do for many epochs: measured, an
      * executor's resident memory grew by ~4 GB per epoch (ResNet-20, 20 minibatches of 64) until this was added.
