@@ -122,6 +122,9 @@ class EndToEndTrainingTest {
         assertEquals(3, store.manifest().size());
         // BatchNorm statistics were recomputed after each epoch (train.precise-bn.enabled = auto under sharing)
         assertTrue(store.manifest().stream().allMatch(c -> c.metrics().containsKey("precise_bn_seconds")));
+        // before that, the workers' own running statistics (kept locally by the fast BatchNorm) were averaged in
+        assertTrue(store.manifest().stream().allMatch(c -> c.metrics().get("batchnorm_synchronised") == 1.0),
+                "every epoch brought the workers' running statistics");
         // what the encoded updates cost, counted per message: at most a dense bitmap (1/16 of float32), never nothing
         for (var c : store.manifest()) {
             double fraction = c.metrics().get("encoded_fraction");

@@ -5,6 +5,9 @@ import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -24,6 +27,8 @@ public final class LatestListeners extends BaseTrainingListener implements Seria
     private static final long serialVersionUID = 1L;
 
     private static volatile LatestListeners latest;
+    /** The instance each running Spark task deserialised, by task attempt. */
+    private static final Map<Long, LatestListeners> BY_TASK = new ConcurrentHashMap<>();
 
     private final List<TrainingListener> delegates;
 
@@ -34,11 +39,25 @@ public final class LatestListeners extends BaseTrainingListener implements Seria
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         latest = this;
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            long id = task.taskAttemptId();
+            BY_TASK.put(id, this);
+            task.addTaskCompletionListener((TaskCompletionListener) done -> BY_TASK.remove(id));
+        }
     }
 
-    /** The listeners calls go to now. */
+    /**
+     * The listeners calls go to now: those of the task this thread runs (on {@code local} masters the partitions of
+     * one JVM are all fed to the network of the first task, and what a listener adds to a Spark accumulator counts
+     * only if its task is still running), else those deserialised last.
+     */
     List<TrainingListener> current() {
-        LatestListeners l = latest;
+        TaskContext task = TaskContext.get();
+        LatestListeners l = task != null ? BY_TASK.get(task.taskAttemptId()) : null;
+        if (l == null) {
+            l = latest;
+        }
         return (l != null ? l : this).delegates;
     }
 
