@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The JVM flags and environment every Convoy JVM needs, read from the one file that lists them ({@value #FLAGS},
@@ -55,8 +58,30 @@ public final class JvmFlags {
         return ENVIRONMENT;
     }
 
+    /**
+     * The flags as a built jar carries them in {@value #FLAGS} (what README's {@code unzip -p <jar> convoy/jvm-flags.txt}
+     * gives an operator for spark-submit's {@code --driver-java-options}).
+     */
+    public static List<String> inJar(Path jar) {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(FLAGS);
+            if (entry == null) {
+                throw new IllegalArgumentException(jar + " has no " + FLAGS + " (not a Convoy jar?)");
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                return parseFlags(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + FLAGS + " from " + jar, e);
+        }
+    }
+
     private static List<String> readFlags() {
-        return read(FLAGS).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        return parseFlags(read(FLAGS));
+    }
+
+    private static List<String> parseFlags(String text) {
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }
 
     private static Map<String, String> readEnv() {

@@ -29,18 +29,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Spark standalone cluster on 127.0.0.1 made of separate JVMs (one Master, N Workers, and the executors the
- * Workers fork), started from Convoy's own shaded jar: no Spark download. {@code SPARK_HOME} is a small
- * directory whose {@code jars/} holds a link to that jar, which is all a Worker needs to build executor command
- * lines. Jobs go in through Spark's own submit entry point ({@code org.apache.spark.deploy.SparkSubmit}, the
- * class behind {@code spark-submit}). {@link #close()} stops every process it started, executors included, and
- * removes the Aeron directories that appeared in /dev/shm meanwhile.
+ * Workers fork). {@link #start} runs it from Convoy's self-contained jar, with no Spark download: {@code SPARK_HOME}
+ * is a small directory whose {@code jars/} holds a link to that jar, which is all a Worker needs to build executor
+ * command lines. {@link #startOnInstallation} runs it as a real cluster is run: from a Spark installation's
+ * {@code jars/}, with Convoy's thin application jar submitted to it. Jobs go in through Spark's own submit entry
+ * point ({@code org.apache.spark.deploy.SparkSubmit}, the class behind {@code spark-submit}), run from the same
+ * {@code jars/}. {@link #close()} stops every process it started, executors included, and removes the Aeron
+ * directories that appeared in /dev/shm meanwhile.
  */
 public final class LocalStandaloneCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStandaloneCluster.class);
     private static final String HOST = "127.0.0.1";
 
+    /** Logs, conf and the Workers' work directories. */
     private final Path home;
+    /** SPARK_HOME: its jars/ is the class path of the Master, the Workers, the executors and SparkSubmit. */
+    private final Path sparkHome;
+    /** The application jar given to SparkSubmit. */
     private final Path jar;
+    /** The JVM options of every JVM started here: the flags the application jar lists ({@link JvmFlags#inJar}). */
+    private final List<String> flags;
     private final int masterPort;
     private final int masterUiPort;
     private final Process master;
@@ -73,26 +81,61 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     public static LocalStandaloneCluster start(Path jar, Path home, int workers, int coresPerWorker,
                                                String memoryPerWorker, Map<String, String> daemonConf,
                                                Duration timeout) {
+        requireJar(jar);
         try {
-            return new LocalStandaloneCluster(jar, home, workers, coresPerWorker, memoryPerWorker, daemonConf, timeout);
+            Path link = home.resolve("jars/convoy.jar");
+            Files.createDirectories(link.getParent());
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, jar.toAbsolutePath());
+            return new LocalStandaloneCluster(home, home, jar, workers, coresPerWorker, memoryPerWorker, daemonConf,
+                    timeout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a local standalone cluster in " + home, e);
         }
     }
 
-    private LocalStandaloneCluster(Path jar, Path home, int workerCount, int cores, String memory,
-                                   Map<String, String> daemonConf, Duration timeout) throws IOException {
+    /**
+     * Starts the Master and {@code workers} Workers from a Spark installation, as a real cluster runs: their class path
+     * is {@code <sparkHome>/jars/*} (Spark's own jars, not Convoy's), and jobs are submitted as {@code appJar}, Convoy's
+     * thin application jar, which brings no Spark of its own. Every JVM gets the flags {@code appJar} lists in
+     * convoy/jvm-flags.txt, as README's spark-submit command does.
+     *
+     * @param home an empty or reusable directory for logs, conf and work directories (SPARK_HOME stays read-only)
+     */
+    public static LocalStandaloneCluster startOnInstallation(Path sparkHome, Path appJar, Path home, int workers,
+                                                             int coresPerWorker, String memoryPerWorker,
+                                                             Duration timeout) {
+        requireJar(appJar);
+        Path jars = sparkHome.resolve("jars");
+        try (var list = Files.list(jars)) {
+            if (list.noneMatch(p -> p.getFileName().toString().startsWith("spark-core_"))) {
+                throw new IllegalArgumentException("no spark-core jar in " + jars + ": not a Spark installation");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + jars + " (a Spark installation's jars/)", e);
+        }
+        try {
+            return new LocalStandaloneCluster(sparkHome, home, appJar, workers, coresPerWorker, memoryPerWorker,
+                    Map.of(), timeout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a standalone cluster from " + sparkHome + " in " + home, e);
+        }
+    }
+
+    private static void requireJar(Path jar) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no Convoy jar at " + jar + " (build it with mvn package)");
         }
+    }
+
+    private LocalStandaloneCluster(Path sparkHome, Path home, Path jar, int workerCount, int cores, String memory,
+                                   Map<String, String> daemonConf, Duration timeout) throws IOException {
+        this.sparkHome = sparkHome.toAbsolutePath();
         this.jar = jar.toAbsolutePath();
         this.home = home.toAbsolutePath();
-        Files.createDirectories(this.home.resolve("jars"));
+        this.flags = JvmFlags.inJar(this.jar);
         Files.createDirectories(this.home.resolve("conf"));
         Files.createDirectories(this.home.resolve("logs"));
-        Path link = this.home.resolve("jars/convoy.jar");
-        Files.deleteIfExists(link);
-        Files.createSymbolicLink(link, this.jar);
         try (InputStream in = LocalStandaloneCluster.class.getResourceAsStream("/log4j2.properties")) {
             if (in != null) {
                 Files.copy(in, this.home.resolve("conf/log4j2.properties"), StandardCopyOption.REPLACE_EXISTING);
@@ -128,6 +171,11 @@ public final class LocalStandaloneCluster implements AutoCloseable {
 
     public Path home() {
         return home;
+    }
+
+    /** SPARK_HOME of every JVM here; its jars/ is their class path. */
+    public Path sparkHome() {
+        return sparkHome;
     }
 
     /** The JVM options every Convoy JVM needs ({@link JvmFlags#FLAGS}: Java 17 --add-opens, DL4J helpers, Aeron timeout). */
@@ -206,8 +254,8 @@ public final class LocalStandaloneCluster implements AutoCloseable {
     /** Starts {@code convoy <args>} as a spark-submit client-mode driver JVM without waiting for it. */
     public Running start(List<String> sparkArgs, List<String> convoyArgs) {
         List<String> cmd = new ArrayList<>(List.of(javaBin()));
-        cmd.addAll(jvmOptions());
-        cmd.addAll(List.of("-Xmx1g", "-cp", jar.toString(), "org.apache.spark.deploy.SparkSubmit",
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-Xmx1g", "-cp", classPath(), "org.apache.spark.deploy.SparkSubmit",
                 "--master", masterUrl(), "--deploy-mode", "client", "--class", "io.convoy.jobs.ConvoyCli",
                 "--conf", "spark.driver.host=" + HOST, "--conf", "spark.ui.enabled=false"));
         cmd.addAll(sparkArgs);
@@ -268,8 +316,8 @@ public final class LocalStandaloneCluster implements AutoCloseable {
 
     private Process launch(String name, List<String> mainAndArgs) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBin()));
-        cmd.addAll(jvmOptions());
-        cmd.addAll(List.of("-Xmx512m", "-cp", home.resolve("jars").toString() + "/*"));
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-Xmx512m", "-cp", classPath()));
         cmd.addAll(mainAndArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("logs/" + name + ".log").toFile()));
@@ -277,8 +325,13 @@ public final class LocalStandaloneCluster implements AutoCloseable {
         return pb.start();
     }
 
+    /** What bin/spark-class puts on the class path: SPARK_HOME's jars. */
+    private String classPath() {
+        return sparkHome.resolve("jars") + "/*";
+    }
+
     private void environment(Map<String, String> env) {
-        env.put("SPARK_HOME", home.toString());
+        env.put("SPARK_HOME", sparkHome.toString());
         env.put("SPARK_LOCAL_IP", HOST);
         // without it the Worker looks for Spark build directories to build the executor command and fails
         env.put("SPARK_SCALA_VERSION", "2.12");

@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultsIT {
-    private static final List<String> SPARK_ARGS = List.of("--total-executor-cores", "2", "--executor-memory", "1500m",
-            "--conf", "spark.executor.cores=1");
+    private static final List<String> SPARK_ARGS = ClusterRuns.SPARK_ARGS;
 
     @TempDir
     static Path tmp;
@@ -52,13 +51,7 @@ class ClusterFaultsIT {
     }
 
     private static List<String> trainArgs(String name, String sync) throws Exception {
-        Path conf = tmp.resolve(name + ".conf");
-        Files.writeString(conf, String.join("\n",
-                "model.name = resnet8",
-                "data { format = cifar10 }",
-                "train { epochs = 3, batch-size-per-worker = 25, workers = 2, sync = " + sync + ",",
-                "  optimizer.lr = 0.05, lr-schedule.type = constant }",
-                "run { dir = \"" + tmp.resolve("runs-" + name) + "\", name = " + name + " }"));
+        Path conf = ClusterRuns.runFile(tmp, name, sync, 3, tmp.resolve("runs-" + name));
         return List.of("train", conf.toString(), "data.path=" + data);
     }
 
