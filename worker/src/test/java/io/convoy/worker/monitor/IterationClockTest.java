@@ -20,12 +20,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class IterationClockTest {
     @Test
     void countsFromTheEpochStart() {
-        var conf = new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)).graphBuilder().addInputs("in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
-                        .activation(Activation.SOFTMAX).build(), "in")
-                .setOutputs("out").build();
-        ComputationGraph net = new ComputationGraph(conf);
-        net.init();
+        ComputationGraph net = tinyNet();
         net.getConfiguration().setIterationCount(9999); // what DL4J's parameter server would have given
         List<Integer> seen = new ArrayList<>();
         net.setListeners(new IterationClock(120), new BaseTrainingListener() {
@@ -39,5 +34,16 @@ class IterationClockTest {
             net.fit(batch);
         }
         assertEquals(List.of(120, 121, 122), seen);
+    }
+
+    /** A softmax layer on 4 inputs, trained by SGD. */
+    static ComputationGraph tinyNet() {
+        var conf = new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)).graphBuilder().addInputs("in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
+                        .activation(Activation.SOFTMAX).build(), "in")
+                .setOutputs("out").build();
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        return net;
     }
 }

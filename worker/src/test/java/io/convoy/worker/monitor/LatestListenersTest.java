@@ -10,16 +10,11 @@ import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The listeners DL4J keeps on a gradient-sharing worker from the first epoch on act as the latest epoch's: the
@@ -28,12 +23,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class LatestListenersTest {
     @Test
     void theListenersKeptFromTheFirstEpochForwardToTheLatestOnes() throws Exception {
-        var conf = new NeuralNetConfiguration.Builder().updater(new Sgd(0.1)).graphBuilder().addInputs("in")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
-                        .activation(Activation.SOFTMAX).build(), "in")
-                .setOutputs("out").build();
-        ComputationGraph net = new ComputationGraph(conf);
-        net.init();
+        ComputationGraph net = IterationClockTest.tinyNet();
         List<Integer> seen = new ArrayList<>();
         // what a task deserialises: the first epoch's listeners, which the worker's network keeps
         LatestListeners first = roundTrip(new LatestListeners(List.of(new IterationClock(0))));
