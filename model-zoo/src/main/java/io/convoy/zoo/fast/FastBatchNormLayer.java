@@ -173,6 +173,14 @@ public class FastBatchNormLayer extends BatchNormalization {
         g.setGradientFor(param, view);
     }
 
+    /**
+     * The per-channel mean and (biased) variance of the input of the last training-mode forward pass, as
+     * {@code {mean, variance}}; {@code null} before one. Precise BatchNorm reads them instead of recomputing them.
+     */
+    public double[][] lastBatchStatistics() {
+        return batchMean == null ? null : new double[][] {batchMean.clone(), batchVar.clone()};
+    }
+
     /** The running variance, from the log10 std when the layer stores that. */
     private double[] runningVariance() {
         if (fastConf().isUseLogStd()) {

@@ -1,5 +1,6 @@
 package io.convoy.worker.batch;
 
+import io.convoy.zoo.fast.FastBatchNormLayer;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,6 +35,46 @@ public final class BatchNormStatistics implements Serializable {
 
     /** Forward passes (training mode, no parameter change) over at most {@code maxBatches} minibatches. */
     public static BatchNormStatistics measure(ComputationGraph net, Iterator<DataSet> data, int maxBatches) {
+        Map<String, FastBatchNormLayer> fast = new LinkedHashMap<>();
+        for (GraphVertex v : net.getVertices()) {
+            if (v.hasLayer() && v.getLayer() instanceof BatchNormalization) {
+                if (!(v.getLayer() instanceof FastBatchNormLayer f)) {
+                    return measureFromActivations(net, data, maxBatches);
+                }
+                fast.put(v.getVertexName(), f);
+            }
+        }
+        return measureFast(net, fast, data, maxBatches);
+    }
+
+    /**
+     * With Convoy's BatchNorm layers: a training-mode forward pass through DL4J's workspaces per minibatch, and each
+     * layer's own batch statistics of it (the same numbers {@link #measureFromActivations} computes from the
+     * activations, without keeping them or reducing them again).
+     */
+    static BatchNormStatistics measureFast(ComputationGraph net, Map<String, FastBatchNormLayer> layers,
+                                           Iterator<DataSet> data, int maxBatches) {
+        BatchNormStatistics stats = new BatchNormStatistics();
+        while (stats.batches < maxBatches && data.hasNext()) {
+            DataSet ds = data.next();
+            if (ds.numExamples() < 2) {
+                continue; // a variance needs two examples
+            }
+            for (INDArray out : net.output(true, ds.getFeatures())) {
+                release(out, ds);
+            }
+            layers.forEach((name, layer) -> {
+                double[][] meanVar = layer.lastBatchStatistics();
+                add(stats.meanSums, name, meanVar[0]);
+                add(stats.varSums, name, meanVar[1]);
+            });
+            stats.batches++;
+        }
+        return stats;
+    }
+
+    /** Any BatchNorm layer: the activations of a training-mode forward pass, reduced per channel in double. */
+    static BatchNormStatistics measureFromActivations(ComputationGraph net, Iterator<DataSet> data, int maxBatches) {
         BatchNormStatistics stats = new BatchNormStatistics();
         String[] inputs = net.getConfiguration().getNetworkInputs().toArray(new String[0]);
         while (stats.batches < maxBatches && data.hasNext()) {
