@@ -2,7 +2,9 @@ package io.convoy.driver.train.sharing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -39,11 +41,30 @@ public final class AeronDirectories {
             if (before.contains(name)) {
                 continue;
             }
-            try (Stream<Path> walk = Files.walk(SHM.resolve(name))) {
+            remove(SHM.resolve(name));
+        }
+    }
+
+    /**
+     * Removes one directory tree. An executor's media driver on this host may be removing its own files at the same
+     * time: what vanishes during the walk is gone either way (the walk is tried again), and cleaning up never fails
+     * the run.
+     */
+    static void remove(Path dir) {
+        for (int attempt = 1; attempt <= 3 && Files.exists(dir); attempt++) {
+            try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                log.debug("removed Aeron directory {}", name);
+                log.debug("removed Aeron directory {}", dir);
+            } catch (NoSuchFileException e) {
+                return; // gone before the walk started
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException)) {
+                    log.warn("could not remove Aeron directory {}: {}", dir, e.getMessage());
+                    return;
+                }
             } catch (IOException e) {
-                log.warn("could not remove Aeron directory {}: {}", SHM.resolve(name), e.getMessage());
+                log.warn("could not remove Aeron directory {}: {}", dir, e.getMessage());
+                return;
             }
         }
     }
