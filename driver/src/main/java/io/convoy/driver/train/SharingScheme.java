@@ -10,9 +10,9 @@ import io.convoy.worker.batch.RunningStatistics;
 import io.convoy.worker.monitor.IterationClock;
 import io.convoy.worker.monitor.IterationPhases;
 import io.convoy.worker.monitor.LatestListeners;
+import io.convoy.worker.monitor.RecordingThresholdAlgorithm;
 import io.convoy.zoo.fast.FastBatchNorm;
 import java.util.ArrayList;
-import io.convoy.worker.monitor.RecordingThresholdAlgorithm;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * reports no training loss; it reports how much the encoding sent instead. BatchNorm running statistics sent
  * through the encoding are unusable, so Convoy's BatchNorm layer keeps them on each worker, the driver averages
  * them after the epoch, and "auto" recomputes them from the final weights (precise BatchNorm, measured better
- * after short epochs: the workers' running averages lag weights that move fast). Aeron's media-driver directories are removed once the context stops.
+ * after short epochs: the workers' running averages lag weights that move fast). Aeron's media-driver directories
+ * are removed once the context stops.
  */
 final class SharingScheme implements SyncScheme {
     private static final Logger log = LoggerFactory.getLogger(SharingScheme.class);
@@ -109,7 +110,8 @@ final class SharingScheme implements SyncScheme {
      */
     @Override
     public void beforeEpoch(SparkComputationGraph net, int startIteration) {
-        List<TrainingListener> listeners = new ArrayList<>(List.of(new IterationPhases(), new IterationClock(startIteration)));
+        List<TrainingListener> listeners =
+                new ArrayList<>(List.of(new IterationPhases(), new IterationClock(startIteration)));
         runningStatistics = null;
         if (FastBatchNorm.localStatistics(net.getNetwork().getConfiguration(), true)) {
             runningStatistics = new RunningStatistics();

@@ -1,18 +1,19 @@
 package io.convoy.zoo.fast;
 
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.nd4j.shade.jackson.annotation.JsonInclude;
-
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonInclude;
 
 /**
  * DL4J's {@link BatchNormalization} configuration (same parameters: gamma, beta, running mean and
@@ -61,21 +62,22 @@ public class FastBatchNorm extends BatchNormalization {
     }
 
     /**
-     * Sets {@link #isLocalStatistics} on every FastBatchNorm of {@code conf}; returns whether every BatchNorm layer
-     * of the graph is a FastBatchNorm (DL4J's own layer always sends its statistics as a gradient).
+     * Sets {@link #isLocalStatistics} on every BatchNorm layer of {@code conf} when every one is a FastBatchNorm, and
+     * returns whether they are (DL4J's own layer always sends its statistics as a gradient; a graph with one of them
+     * keeps DL4J's way throughout, so no layer's statistics are left out of what reaches the driver).
      */
     public static boolean localStatistics(ComputationGraphConfiguration conf, boolean local) {
-        boolean all = true;
+        List<FastBatchNorm> fast = new ArrayList<>();
         for (GraphVertex v : conf.getVertices().values()) {
             if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BatchNormalization bn) {
-                if (bn instanceof FastBatchNorm fast) {
-                    fast.setLocalStatistics(local);
-                } else {
-                    all = false;
+                if (!(bn instanceof FastBatchNorm f)) {
+                    return false;
                 }
+                fast.add(f);
             }
         }
-        return all;
+        fast.forEach(f -> f.setLocalStatistics(local));
+        return true;
     }
 
     @Override
@@ -104,7 +106,8 @@ public class FastBatchNorm extends BatchNormalization {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FastBatchNorm other && other.relu == relu && other.localStatistics == localStatistics && super.equals(o);
+        return o instanceof FastBatchNorm other && other.relu == relu && other.localStatistics == localStatistics
+                && super.equals(o);
     }
 
     @Override
@@ -114,6 +117,7 @@ public class FastBatchNorm extends BatchNormalization {
 
     @Override
     public String toString() {
-        return "FastBatchNorm(relu=" + relu + (localStatistics ? ", localStatistics" : "") + ", " + super.toString() + ")";
+        return "FastBatchNorm(relu=" + relu + (localStatistics ? ", localStatistics" : "") + ", " + super.toString()
+                + ")";
     }
 }

@@ -133,7 +133,7 @@ public class FastBatchNormLayer extends BatchNormalization {
         for (int ch = 0; ch < c; ch++) {
             dMean[ch] = (runMean[ch] - batchMean[ch]) * (1 - decay);
         }
-        runningStatistic(g, BatchNormalizationParamInitializer.GLOBAL_MEAN, runMean, dMean, lc.isLocalStatistics());
+        runningStatistic(g, BatchNormalizationParamInitializer.GLOBAL_MEAN, dMean, lc.isLocalStatistics());
         double[] runVar = runningVariance();
         double[] dVar = new double[c];
         if (lc.isUseLogStd()) {
@@ -141,13 +141,12 @@ public class FastBatchNormLayer extends BatchNormalization {
                 double next = runVar[ch] * decay + batchVar[ch] * (1 - decay);
                 dVar[ch] = Math.log(runVar[ch] / next) * ONE_ON_2LOGE_10;
             }
-            runningStatistic(g, BatchNormalizationParamInitializer.GLOBAL_LOG_STD,
-                    toDoubles(getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD)), dVar, lc.isLocalStatistics());
+            runningStatistic(g, BatchNormalizationParamInitializer.GLOBAL_LOG_STD, dVar, lc.isLocalStatistics());
         } else {
             for (int ch = 0; ch < c; ch++) {
                 dVar[ch] = (runVar[ch] - batchVar[ch]) * (1 - decay);
             }
-            runningStatistic(g, BatchNormalizationParamInitializer.GLOBAL_VAR, runVar, dVar, lc.isLocalStatistics());
+            runningStatistic(g, BatchNormalizationParamInitializer.GLOBAL_VAR, dVar, lc.isLocalStatistics());
         }
         return new Pair<>(g, dx);
     }
@@ -158,9 +157,10 @@ public class FastBatchNormLayer extends BatchNormalization {
      * {@link FastBatchNorm#isLocalStatistics}, in place with a zero gradient, so the statistic stays this worker's
      * own (exact) running average and nothing of it is sent.
      */
-    private void runningStatistic(Gradient g, String param, double[] current, double[] delta, boolean local) {
+    private void runningStatistic(Gradient g, String param, double[] delta, boolean local) {
         INDArray view = gradientViews.get(param);
         if (local) {
+            double[] current = toDoubles(getParam(param));
             double[] next = new double[current.length];
             for (int ch = 0; ch < next.length; ch++) {
                 next[ch] = current[ch] - delta[ch];
