@@ -8,8 +8,8 @@
 
 The recipe is conf/quickstart.conf's (lr 0.05, x0.2 from epoch 2, Nesterov momentum 0.9, L2 1e-4, pad-2 random
 crop per record, no flip, 2 workers x 64 = global batch 128, averaging every 5 minibatches), on the IDX files in
---data. Convoy runs on Spark local[1] (the two workers take turns on one core; the arithmetic is the same as on
-local[2]) with OMP_NUM_THREADS=1; the twin with one PyTorch thread, in two forms: "twin" is one model with batch 128
+--data. Convoy runs on Spark local[1] by default (the two workers take turns on one core; the arithmetic is the same
+as on local[2], which --convoy-master local[2] chooses) with OMP_NUM_THREADS=--threads; the twin with one PyTorch thread, in two forms: "twin" is one model with batch 128
 (what a PyTorch user runs), "twin-avg" simulates Convoy's 2 x 64 parameter averaging with momentum averaged.
 Results go to bench/results/results.json under "convergence" ("convergence_quick" for --quick; each run with
 its exact command; the tables show the runs made with the latest settings, the full runs once there are any), the tables to
@@ -81,7 +81,7 @@ def run_twin(impl, model, seed, s):
 def run_convoy(model, seed, s):
     args = ["train", "conf/quickstart.conf", f"model.name={model}", f"data.path={s['data']}",
             f"train.epochs={s['epochs']}", f"data.train-limit={s['train_limit']}", f"data.test-limit={s['test_limit']}",
-            f"train.seed={seed}", "spark.master=local[1]", "train.workers=2",
+            f"train.seed={seed}", f"spark.master={s['convoy_master']}", "train.workers=2",
             f"run.dir={os.path.join(WORK, 'runs')}", f"run.name=conv-{model}-s{seed}"]
     env = {"OMP_NUM_THREADS": str(s["threads"])}
     t0 = time.time()
@@ -249,6 +249,9 @@ def main():
     ap.add_argument("--only", choices=["twin", "convoy"], help="shorthand: only the twins / only Convoy")
     ap.add_argument("--data", default=os.path.expanduser("~/.cache/convoy/mnist"))
     ap.add_argument("--threads", type=int, default=1, help="PyTorch threads and OMP_NUM_THREADS for Convoy")
+    ap.add_argument("--convoy-master", default="local[1]",
+                    help="Spark master for Convoy's runs: local[1] (the two workers take turns on one core, beside a "
+                         "one-thread twin) or local[2] (one core each; run the twins after, not beside)")
     ap.add_argument("--render", action="store_true", help="only rewrite the tables and chart from results.json")
     ap.add_argument("--benchmarks", action="store_true", help="also regenerate BENCHMARKS.md (bench/render.py)")
     a = ap.parse_args()
@@ -260,7 +263,7 @@ def main():
     elif a.only == "convoy":
         impls = ["convoy"]
     s = {"epochs": a.epochs, "train_limit": a.train_limit, "test_limit": a.test_limit, "data": a.data,
-         "threads": a.threads, "quick": a.quick}
+         "threads": a.threads, "quick": a.quick, "convoy_master": a.convoy_master}
     conv = suite.load_results().get(result_key(a.quick), {})
     if not a.render:
         os.makedirs(WORK, exist_ok=True)

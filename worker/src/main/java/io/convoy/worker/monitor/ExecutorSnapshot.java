@@ -14,8 +14,6 @@ import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockStatus;
 import scala.collection.JavaConverters;
 import org.bytedeco.javacpp.Pointer;
-import org.nd4j.linalg.api.memory.AllocationsTracker;
-import org.nd4j.linalg.api.memory.enums.AllocationKind;
 
 /**
  * Memory and gradient-sharing counts of one executor JVM, taken inside a Spark task.
@@ -24,7 +22,8 @@ import org.nd4j.linalg.api.memory.enums.AllocationKind;
  * buffer is allocated by libnd4j itself ({@code allocateDataBuffer}), which counts it in its own memory counter
  * ({@code sd::memory::MemoryCounter}, read here through {@code Environment.getGroupCounter(HOST)}); JavaCPP's
  * {@code Pointer.totalBytes()} sees only the buffers Java allocates through JavaCPP (shape descriptors, constants),
- * a few MB, and ND4J's {@code AllocationsTracker} only workspaces and constants. So {@link #nd4jBytes} is the
+ * a few MB, and ND4J's {@code AllocationsTracker} only workspaces and constants, and the workspaces wrongly (see
+ * {@link LiveWorkspaces}, which counts them instead). So {@link #nd4jBytes} is the
  * figure that grows when arrays are leaked; {@link #javacppBytes} the one {@code -Dorg.bytedeco.javacpp.maxbytes}
  * limits.
  *
@@ -36,7 +35,7 @@ import org.nd4j.linalg.api.memory.enums.AllocationKind;
  *                          buffers, libraries, and what the C allocator keeps after a free)
  * @param nd4jBytes         bytes of the live ND4J data buffers outside workspaces (libnd4j's host memory counter;
  *                          -1 where the backend does not expose it)
- * @param workspaceBytes    bytes ND4J's workspaces hold ({@code AllocationsTracker}, kind WORKSPACE)
+ * @param workspaceBytes    bytes the live threads' ND4J workspaces hold ({@link LiveWorkspaces}; -1 if unreadable)
  * @param javacppBytes      bytes allocated through JavaCPP and not yet freed ({@code Pointer.totalBytes()})
  * @param storageBytes      Spark storage memory in use in this JVM (cached RDD blocks and broadcasts)
  * @param broadcastBlocks   broadcast blocks (values and pieces) this JVM's block manager holds
@@ -84,7 +83,7 @@ public record ExecutorSnapshot(String executorId, long heapAfterGcBytes, long he
             rdds = env.blockManager().getMatchingBlockIds(id -> id.isRDD()).size();
         }
         return new ExecutorSnapshot(env == null ? "?" : env.executorId(), afterGc, committed, residentBytes(),
-                nd4jHostBytes(), AllocationsTracker.getInstance().bytesOnDevice(AllocationKind.WORKSPACE, 0),
+                nd4jHostBytes(), LiveWorkspaces.bytes(),
                 Pointer.totalBytes(), storage, broadcasts, broadcastBytes, rdds, EncodingStats.drain(), WorkTimes.drain());
     }
 

@@ -1,0 +1,101 @@
+package io.convoy.worker.monitor;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.ConcurrentModificationException;
+import java.util.Map;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.MemoryWorkspaceManager;
+import org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The bytes ND4J's workspaces hold in this JVM, summed over every live thread's workspaces.
+ *
+ * <p>Why not ND4J's own figure: {@code AllocationsTracker}'s WORKSPACE count (ND4J 1.0.0-M2.1, CPU backend) adds a
+ * workspace's size plus its safety offset when the workspace is allocated, subtracts only the size (not the offset)
+ * when it is destroyed, and nothing at all when a workspace is freed because its thread ended and the workspace was
+ * collected ({@code CpuWorkspaceDeallocator}). DL4J's training threads end every epoch under gradient sharing and every
+ * Spark task under averaging, so that count only grows, whatever the workspaces hold.
+ *
+ * <p>How: ND4J keeps each thread's workspaces in a {@code ThreadLocal} map of its workspace manager
+ * ({@code BasicWorkspaceManager.backingMap}); this reads that map for every live thread (reflection into
+ * {@code java.lang.Thread}, which Convoy's JVM flags open) and sums each workspace's main block, pinned and spilled
+ * allocations. Workspaces of ended threads not yet collected are not counted: they are garbage, freed by the next
+ * collection. Reading another thread's map while it changes may fail; such a thread is read again once and then
+ * skipped. Returns -1 where the reflection is refused (another ND4J version, or the flags missing).
+ */
+public final class LiveWorkspaces {
+    private LiveWorkspaces() {
+    }
+
+    /** Bytes held by the live threads' workspaces, or -1 when they cannot be read. */
+    public static long bytes() {
+        try {
+            ThreadLocal<?> backing = backingMap(Nd4j.getWorkspaceManager());
+            Field threadLocals = Thread.class.getDeclaredField("threadLocals");
+            threadLocals.setAccessible(true);
+            Method getEntry = null;
+            Field value = null;
+            long total = 0;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                Object map = threadLocals.get(t);
+                if (map == null) {
+                    continue;
+                }
+                if (getEntry == null) {
+                    getEntry = map.getClass().getDeclaredMethod("getEntry", ThreadLocal.class);
+                    getEntry.setAccessible(true);
+                }
+                Object entry = getEntry.invoke(map, backing);
+                if (entry == null) {
+                    continue;
+                }
+                if (value == null) {
+                    value = entry.getClass().getDeclaredField("value");
+                    value.setAccessible(true);
+                }
+                Object workspaces = value.get(entry);
+                if (workspaces instanceof Map<?, ?> m) {
+                    total += sum(m);
+                }
+            }
+            return total;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The bytes of one thread's workspaces (main block, pinned and spilled allocations). */
+    static long sum(Map<?, ?> workspaces) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                long total = 0;
+                for (Object w : workspaces.values().toArray()) {
+                    if (w instanceof Nd4jWorkspace n) {
+                        total += n.getCurrentSize() + n.getPinnedSize() + n.getSpilledSize();
+                    } else if (w instanceof MemoryWorkspace mw) {
+                        total += mw.getCurrentSize();
+                    }
+                }
+                return total;
+            } catch (ConcurrentModificationException | ArrayIndexOutOfBoundsException | NullPointerException e) {
+                // the owning thread changed its map while it was read: once more, then skip it
+            }
+        }
+        return 0;
+    }
+
+    private static ThreadLocal<?> backingMap(MemoryWorkspaceManager manager) throws ReflectiveOperationException {
+        for (Class<?> c = manager.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField("backingMap");
+                f.setAccessible(true);
+                return (ThreadLocal<?>) f.get(manager);
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException("backingMap in " + manager.getClass().getName());
+    }
+}
