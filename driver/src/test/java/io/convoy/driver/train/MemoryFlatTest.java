@@ -51,7 +51,9 @@ class MemoryFlatTest {
         double blocks = value(last, "driver_broadcast_blocks") - value(second, "driver_broadcast_blocks");
         double broadcastMb = value(last, "executor_broadcast_mb") - value(second, "executor_broadcast_mb");
         double nd4jMb = value(last, "executor_nd4j_mb") - value(second, "executor_nd4j_mb");
+        double workspaceMb = value(last, "executor_workspace_mb") - value(second, "executor_workspace_mb");
         String curve = curve(epochs);
+        System.out.println("MemoryFlatTest per epoch: " + curve);
         // the block count also holds the task binaries of jobs whose handles Spark's cleaner has not reached yet
         // (up to ~20 an epoch here under load), hence the wider bound; the broadcast bytes are the sharper test
         assertTrue(blocks <= 30, "broadcast blocks grew by " + blocks + " from epoch 2 to 6: " + curve);
@@ -59,6 +61,9 @@ class MemoryFlatTest {
         // ND4J's live arrays (libnd4j's counter, not JavaCPP's)
         assertTrue(nd4jMb <= 12, "ND4J arrays grew by " + nd4jMb + " MB from epoch 2 to 6: " + curve);
         assertTrue(value(last, "executor_nd4j_mb") >= 0, "the CPU backend exposes libnd4j's counter");
+        // the live threads' workspaces (ND4J's own tracker, which the probe read before, only ever grew)
+        assertTrue(value(last, "executor_workspace_mb") >= 0, "the workspaces are readable");
+        assertTrue(workspaceMb <= 64, "ND4J workspaces grew by " + workspaceMb + " MB from epoch 2 to 6: " + curve);
     }
 
     private static double value(Map<String, Object> m, String key) {
@@ -70,9 +75,9 @@ class MemoryFlatTest {
     private static String curve(List<Map<String, Object>> epochs) {
         StringBuilder s = new StringBuilder();
         for (Map<String, Object> m : epochs) {
-            s.append(String.format("[epoch %s: %s blocks, %.1f MB broadcast, %.1f MB ND4J, %.0f MB RSS] ", m.get("epoch"),
-                    m.get("driver_broadcast_blocks"), value(m, "executor_broadcast_mb"), value(m, "executor_nd4j_mb"),
-                    value(m, "executor_rss_mb")));
+            s.append(String.format("[epoch %s: %s blocks, %.1f MB broadcast, %.1f MB ND4J, %.1f MB workspaces, %.0f MB RSS] ",
+                    m.get("epoch"), m.get("driver_broadcast_blocks"), value(m, "executor_broadcast_mb"),
+                    value(m, "executor_nd4j_mb"), value(m, "executor_workspace_mb"), value(m, "executor_rss_mb")));
         }
         return s.toString();
     }
