@@ -106,14 +106,21 @@ def cell(vals, scale=100.0, d=2):
     return f"{m:.{d}f}" + (f" ± {sd:.{d}f}" if sd is not None else "") + (f" ({len(vals)})" if len(vals) != 1 else "")
 
 
+def sampled_score(e):
+    """Convoy's mean DL4J score over the epoch (metrics.jsonl loss_samples: every Nth iteration's loss + L2 term)."""
+    samples = e.get("loss_samples") or []
+    return statistics.mean(v for _, v in samples) if samples else None
+
+
 def per_epoch(runs, impl, model, field):
     """{epoch: [value per seed]} for one implementation and model."""
     out = {}
     for r in runs:
         if r["impl"] == impl and r["model"] == model:
             for e in r["epochs"]:
-                if e.get(field) is not None:
-                    out.setdefault(int(e["epoch"]), []).append(e[field])
+                v = sampled_score(e) if field == "train_score_sampled" else e.get(field)
+                if v is not None:
+                    out.setdefault(int(e["epoch"]), []).append(v)
     return out
 
 
@@ -187,7 +194,7 @@ def tables(runs, level="###"):
     models = sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", "")))
     for model in models:
         L.append(f"\n{level} {model}\n")
-        head = ["epoch"] + [f"{i} top-1 %" for i in IMPLS] + ["twin loss", "twin-avg loss"] + \
+        head = ["epoch"] + [f"{i} top-1 %" for i in IMPLS] + ["twin loss", "twin-avg loss", "convoy mean score"] + \
                [f"{i} last score" for i in IMPLS]
         errs = {i: per_epoch(runs, i, model, "top1_error") for i in IMPLS}
         loss = {i: per_epoch(runs, i, model, "train_loss") for i in ("twin", "twin-avg")}
@@ -197,6 +204,7 @@ def tables(runs, level="###"):
         for e in epochs:
             rows.append([str(e)] + [cell(errs[i].get(e, [])) for i in IMPLS]
                         + [cell(loss[i].get(e, []), 1.0, 3) for i in ("twin", "twin-avg")]
+                        + [cell(per_epoch(runs, "convoy", model, "train_score_sampled").get(e, []), 1.0, 3)]
                         + [cell(last[i].get(e, []), 1.0, 3) for i in IMPLS])
         L.append(suite_table(head, rows))
     return L
@@ -206,14 +214,16 @@ def render(full, quick):
     """The section: the full runs' tables and chart, then the --quick check's tables when there are any."""
     L = ["## 7. Convergence: Convoy against its PyTorch twin\n"]
     L.append("The quickstart's recipe (lr 0.05, ×0.2 from epoch 2, Nesterov 0.9, L2 1e-4 on weights, pad-2 crop per "
-             "record, global batch 128). **convoy**: `./convoy train conf/quickstart.conf` on `local[1]` with "
+             "record, global batch 128). **convoy**: `./convoy train conf/quickstart.conf` on `local[1]` or `local[2]` with "
              "`train.workers=2` (2 × 64, parameter averaging every 5 minibatches, momentum averaged since issue 19's "
              "fix); **twin**: `bench/torch_twin.py`, one model, batch 128; **twin-avg**: the twin simulating the 2 × 64 "
              "averaging. Entries: mean ± standard deviation over seeds (the number of seeds in brackets when more "
              "than one). Test error is read with BatchNorm's running statistics, as both frameworks evaluate.\n")
     L.append("Training loss: *twin loss* is the mean cross-entropy over every minibatch of the epoch; *last score* is "
              "what Convoy's `metrics.jsonl` calls `train_loss`: DL4J's score (loss + ½λ‖w‖²) of each worker's last "
-             "minibatch of the epoch, averaged over workers. The twin computes both; Convoy only the second.\n")
+             "minibatch of the epoch, averaged over workers; *convoy mean score* is the mean of DL4J's score over "
+             "the epoch, sampled every 10th iteration (`loss_samples`; it includes the L2 term the twin's loss "
+             "leaves out).\n")
     full_runs = current_runs(full)
     if full_runs:
         L.append(describe(full, full_runs) + "\n")
