@@ -183,7 +183,10 @@ def current_runs(conv):
 def describe(conv, runs):
     s = conv.get("settings", {})
     seeds = sorted({r["seed"] for r in runs})
-    return (f"`python3 bench/convergence.py{' --quick' if s.get('quick') else ''}` ({conv.get('finished', '?')}): MNIST, "
+    args = "" if s.get("quick") else "".join(
+        f" {flag} {s[key]}" for flag, key in (("--epochs", "epochs"), ("--train-limit", "train_limit"))
+        if s.get(key)) + (f" --convoy-master '{s['convoy_master']}'" if s.get("convoy_master", "local[1]") != "local[1]" else "")
+    return (f"`python3 bench/convergence.py{' --quick' if s.get('quick') else args}` ({conv.get('finished', '?')}): MNIST, "
             f"{'all 60,000' if not s.get('train_limit') else format(s['train_limit'], ',')} training digits, "
             f"{'all 10,000' if not s.get('test_limit') else format(s['test_limit'], ',')} test digits, "
             f"{s.get('epochs', '?')} epochs, seeds {', '.join(map(str, seeds))}.")
