@@ -9,8 +9,8 @@
 The recipe is conf/quickstart.conf's (lr 0.05, x0.2 from epoch 2, Nesterov momentum 0.9, L2 1e-4, pad-2 random
 crop per record, no flip, 2 workers x 64 = global batch 128, averaging every 5 minibatches), on the IDX files in
 --data. Convoy runs on Spark local[1] by default (the two workers take turns on one core; the arithmetic is the same
-as on local[2], which --convoy-master local[2] chooses) with OMP_NUM_THREADS=--threads; the twin with one PyTorch thread, in two forms: "twin" is one model with batch 128
-(what a PyTorch user runs), "twin-avg" simulates Convoy's 2 x 64 parameter averaging with momentum averaged.
+as on local[2], which --convoy-master local[2] chooses) with OMP_NUM_THREADS=--threads; the twin with --threads
+PyTorch threads, in two forms: "twin" is one model with batch 128 (what a PyTorch user runs), "twin-avg" simulates Convoy's 2 x 64 parameter averaging with momentum averaged.
 Results go to bench/results/results.json under "convergence" ("convergence_quick" for --quick; each run with
 its exact command; the tables show the runs made with the latest settings, the full runs once there are any), the tables to
 bench/static/c-convergence.md (appended to BENCHMARKS.md by bench/render.py) and the chart to
@@ -183,9 +183,9 @@ def current_runs(conv):
 def describe(conv, runs):
     s = conv.get("settings", {})
     seeds = sorted({r["seed"] for r in runs})
+    # the section's settings (the last invocation's); each run's own command, master included, is in results.json
     args = "" if s.get("quick") else "".join(
-        f" {flag} {s[key]}" for flag, key in (("--epochs", "epochs"), ("--train-limit", "train_limit"))
-        if s.get(key)) + (f" --convoy-master '{s['convoy_master']}'" if s.get("convoy_master", "local[1]") != "local[1]" else "")
+        f" {flag} {s[key]}" for flag, key in (("--epochs", "epochs"), ("--train-limit", "train_limit")) if s.get(key))
     return (f"`python3 bench/convergence.py{' --quick' if s.get('quick') else args}` ({conv.get('finished', '?')}): MNIST, "
             f"{'all 60,000' if not s.get('train_limit') else format(s['train_limit'], ',')} training digits, "
             f"{'all 10,000' if not s.get('test_limit') else format(s['test_limit'], ',')} test digits, "

@@ -15,8 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why not ND4J's own figure: {@code AllocationsTracker}'s WORKSPACE count (ND4J 1.0.0-M2.1, CPU backend) adds a
  * workspace's size plus its safety offset when the workspace is allocated, subtracts only the size (not the offset)
  * when it is destroyed, and nothing at all when a workspace is freed because its thread ended and the workspace was
- * collected ({@code CpuWorkspaceDeallocator}). DL4J's training threads end every epoch under gradient sharing and every
- * Spark task under averaging, so that count only grows, whatever the workspaces hold.
+ * collected ({@code CpuWorkspaceDeallocator}). Threads that train do end (a Spark task thread idle for 60 s leaves
+ * the pool; gradient sharing's trainer threads), so that count only grows, whatever the workspaces hold.
  *
  * <p>How: ND4J keeps each thread's workspaces in a {@code ThreadLocal} map of its workspace manager
  * ({@code BasicWorkspaceManager.backingMap}); this reads that map for every live thread (reflection into
