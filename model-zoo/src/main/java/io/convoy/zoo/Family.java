@@ -38,26 +38,39 @@ final class Family {
     private final InputShape input;
     private final int classes;
     private final Pattern pattern;
+    private final String form;
     private final Parser parser;
     private final List<ModelEntry> published = new ArrayList<>();
 
-    private Family(String label, String citation, InputShape input, int classes, Pattern pattern, Parser parser) {
+    private Family(String label, String citation, InputShape input, int classes, Pattern pattern, String form,
+                   Parser parser) {
         this.label = label;
         this.citation = citation;
         this.input = input;
         this.classes = classes;
         this.pattern = pattern;
+        this.form = form;
         this.parser = parser;
     }
 
     /** A family of published entries only. */
     static Family of(String label, String citation, InputShape input, int classes) {
-        return new Family(label, citation, input, classes, null, null);
+        return new Family(label, citation, input, classes, null, null, null);
     }
 
-    /** A CIFAR family (10 classes) that also builds every name {@code regex} matches. */
-    static Family matching(String label, String citation, String regex, Parser parser) {
-        return new Family(label, citation, ModelEntry.CIFAR, 10, Pattern.compile(regex), parser);
+    /**
+     * A CIFAR family (10 classes) that also builds every name {@code regex} matches.
+     *
+     * @param form the names the pattern builds as a user reads them ({@code wrn_<depth>_<k>[_dropout]}), what an
+     *             unknown name's message lists
+     */
+    static Family matching(String label, String citation, String regex, String form, Parser parser) {
+        return new Family(label, citation, ModelEntry.CIFAR, 10, Pattern.compile(regex), form, parser);
+    }
+
+    /** The names the family builds by pattern, as a user reads them; empty for a family of published entries only. */
+    Optional<String> form() {
+        return Optional.ofNullable(form);
     }
 
     /** The paper the family's entries come from, as their descriptions cite it. */

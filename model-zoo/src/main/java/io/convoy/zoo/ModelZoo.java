@@ -25,10 +25,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 /**
  * Registry of model names to builders, in the manner of timm: each family is registered once, with the
  * name pattern it builds if its depth or width is free, its builder and its published entries, and tests are
- * driven by the registry. The patterns: {@code resnet<d>} and {@code resnet<d>_<a|b|c>} (CIFAR, 6n+2),
- * {@code plain<d>}, {@code resnet<d>_<variant>}, {@code resnet<d>_stochastic_depth}, {@code wrn_<d>_<k>[_dropout]},
- * {@code densenet[_bc]_<L>_<k>} and {@code fractalnet_b<B>_c<C>[_as_released]}; a name of a family with an
- * invalid depth or width is refused with the family's rule.
+ * driven by the registry. Each pattern is declared with its family, with the form an unknown name's message shows
+ * (e.g. {@code wrn_<depth>_<k>[_dropout]}); a name of a family with an invalid depth or width is refused with the
+ * family's rule.
  * Registered names win: {@code resnet50} and {@code resnet152} are the ImageNet nets, as in torchvision.
  */
 public final class ModelZoo {
@@ -38,7 +37,8 @@ public final class ModelZoo {
 
     static {
         // He et al. 2016, "Deep Residual Learning for Image Recognition", Table 6 (CIFAR-10, option A).
-        register(Family.matching("resnet-cifar", "He et al. 2016", "resnet(\\d+)(?:_([abc]))?", (m, name) -> {
+        register(Family.matching("resnet-cifar", "He et al. 2016", "resnet(\\d+)(?:_([abc]))?",
+                "resnet<depth>[_a|_b|_c] for any depth 6n+2", (m, name) -> {
             Shortcut option = m.group(2) == null ? Shortcut.A : Shortcut.valueOf(m.group(2).toUpperCase());
             CifarResNet net = CifarResNet.of(parseDepth(m.group(1), name), option); // throws unless 6n+2
             return Optional.of(new Member("CIFAR ResNet-" + net.depth() + ", shortcut option " + option,
@@ -51,7 +51,8 @@ public final class ModelZoo {
                 .publish("resnet110", 1_700_000, 100_000)
                 .publish("resnet1202", 19_400_000, 100_000));
         // Plain twins of Fig. 6: the same layers without shortcuts (no parameter counts published).
-        register(Family.matching("plain-cifar", "He et al. 2016, Fig. 6", "plain(\\d+)", (m, name) -> {
+        register(Family.matching("plain-cifar", "He et al. 2016, Fig. 6", "plain(\\d+)", "plain<depth> (6n+2)",
+                (m, name) -> {
             CifarResNet net = CifarResNet.of(parseDepth(m.group(1), name), Shortcut.NONE);
             return Optional.of(new Member("plain " + net.depth() + "-layer net", net::build));
         }).publish("plain20").publish("plain32").publish("plain44").publish("plain56").publish("plain110"));
@@ -68,7 +69,8 @@ public final class ModelZoo {
         // He et al. 2016b, Table 1 (shortcut variants) and Table 2 (unit orders) on ResNet-110; by name, any
         // depth 6n+2 with a variant's or an order's name in lower case.
         Family identityMappings = Family.matching("resnet-cifar-identity-mappings", "He et al. 2016b",
-                "resnet(\\d+)_([a-z_]+)", (m, name) -> {
+                "resnet(\\d+)_([a-z_]+)", "resnet<depth>_<" + identityMappingSuffixes() + ">",
+                (m, name) -> {
                     int depth = parseDepth(m.group(1), name);
                     String suffix = m.group(2).toUpperCase();
                     ShortcutVariant v = ShortcutVariant.IDENTITY;
@@ -98,7 +100,8 @@ public final class ModelZoo {
         register(identityMappings);
         // Huang et al. 2016: ResNet-110 with stochastic depth.
         double pL = CifarResNet.PAPER_LAST_SURVIVAL;
-        register(Family.matching("resnet-cifar", "Huang et al. 2016", "resnet(\\d+)_stochastic_depth", (m, name) -> {
+        register(Family.matching("resnet-cifar", "Huang et al. 2016", "resnet(\\d+)_stochastic_depth",
+                "resnet<depth>_stochastic_depth", (m, name) -> {
             CifarResNet net = CifarResNet.of(parseDepth(m.group(1), name)).withStochasticDepth(pL);
             return Optional.of(new Member("CIFAR ResNet-" + net.depth() + " with stochastic depth, p_L = " + pL, net::build));
         }).publish("resnet110_stochastic_depth", 1_700_000, 100_000));
@@ -109,7 +112,7 @@ public final class ModelZoo {
         // comment for the arithmetic.
         FractalNet fractalNet20 = FractalNet.paper(5, 3).withEntryProjection(true);
         register(Family.matching("fractalnet-cifar", "Larsson et al. 2017", "fractalnet_b(\\d+)_c(\\d+)(_as_released)?",
-                (m, name) -> {
+                "fractalnet_b<B>_c<C>[_as_released]", (m, name) -> {
                     boolean released = m.group(3) != null;
                     FractalNet net = FractalNet.paper(parseDepth(m.group(1), name), parseDepth(m.group(2), name))
                             .withEntryProjection(!released);
@@ -135,7 +138,7 @@ public final class ModelZoo {
         // Zagoruyko and Komodakis 2016, Tables 1 and 4; by name any depth 6n+4 and widening factor, with the
         // paper's dropout between the convolutions (0.3) on request.
         register(Family.matching("wide-resnet-cifar", "Zagoruyko and Komodakis 2016", "wrn_(\\d+)_(\\d+)(_dropout)?",
-                (m, name) -> {
+                "wrn_<depth>_<k>[_dropout]", (m, name) -> {
                     double dropout = m.group(3) != null ? 0.3 : 0;
                     WideResNet net = WideResNet.of(parseDepth(m.group(1), name), parseDepth(m.group(2), name), dropout);
                     return Optional.of(new Member("WRN-" + m.group(1) + "-" + m.group(2)
@@ -153,7 +156,8 @@ public final class ModelZoo {
         imagenet(resNets, "resnet152", 60_192_808, ImageNetResNet.bottleneck(3, 8, 36, 3)::build);
         register(resNets);
         // Huang et al. 2017, Table 2 (CIFAR, rounded to 0.1M); by name any depth and growth rate.
-        register(Family.matching("densenet-cifar", "Huang et al. 2017", "densenet(_bc)?_(\\d+)_(\\d+)", (m, name) -> {
+        register(Family.matching("densenet-cifar", "Huang et al. 2017", "densenet(_bc)?_(\\d+)_(\\d+)",
+                "densenet[_bc]_<depth>_<k>", (m, name) -> {
             boolean bc = m.group(1) != null;
             int depth = parseDepth(m.group(2), name);
             int k = parseDepth(m.group(3), name);
@@ -200,12 +204,9 @@ public final class ModelZoo {
 
     /** The entry for a name, including unregistered but valid family members such as {@code resnet8}. */
     public static ModelEntry entry(String name) {
-        // the parenthesis lists the patterns of the families registered above, in the order it always has
         return find(name).orElseThrow(() -> new UnknownModelException(
-                "unknown model '" + name + "'; valid models: " + String.join(", ", ENTRIES.keySet())
-                        + " (or resnet<depth>, resnet<depth>_<a|b|c>, resnet<depth>_<variant of He et al. 2016b>,"
-                        + " plain<depth> for any depth 6n+2, wrn_<depth>_<k>[_dropout], densenet[_bc]_<depth>_<k>,"
-                        + " fractalnet_b<B>_c<C>[_as_released])"));
+                "unknown model '" + name + "'; valid models: " + String.join(", ", ENTRIES.keySet()) + " (or "
+                        + String.join(", ", FAMILIES.stream().flatMap(f -> f.form().stream()).distinct().toList()) + ")"));
     }
 
     /** Checks a name without building anything; throws {@link UnknownModelException} naming what is valid. */
@@ -229,6 +230,14 @@ public final class ModelZoo {
             }
         }
         return Optional.empty();
+    }
+
+    /** The names' suffixes of He et al. 2016b's shortcut variants and unit orders: {@code constant_scaling|...}. */
+    private static String identityMappingSuffixes() {
+        return java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(ShortcutVariant.values()).filter(v -> v != ShortcutVariant.IDENTITY),
+                        java.util.Arrays.stream(UnitOrder.values()).filter(o -> o != UnitOrder.ORIGINAL))
+                .map(e -> e.name().toLowerCase()).collect(java.util.stream.Collectors.joining("|"));
     }
 
     private static int parseDepth(String digits, String name) {

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -186,6 +187,21 @@ class ModelZooTest {
         UnknownModelException e = assertThrows(UnknownModelException.class, () -> ModelZoo.validate("vgg16"));
         assertTrue(e.getMessage().contains("vgg16") && e.getMessage().contains("resnet20")
                 && e.getMessage().contains("resnet110"), e.getMessage());
+    }
+
+    @Test
+    void unknownNameListsEveryFamilyPatternAsItsFamilyDeclaresIt() {
+        String message = assertThrows(UnknownModelException.class, () -> ModelZoo.validate("resnet")).getMessage();
+        for (String form : List.of("resnet<depth>[_a|_b|_c] for any depth 6n+2", "plain<depth> (6n+2)",
+                "resnet<depth>_stochastic_depth", "wrn_<depth>_<k>[_dropout]", "densenet[_bc]_<depth>_<k>",
+                "fractalnet_b<B>_c<C>[_as_released]")) {
+            assertTrue(message.contains(form), form + " in: " + message);
+        }
+        // and a name of each form is one the zoo builds
+        for (String name : List.of("resnet14_b", "plain8", "resnet14_stochastic_depth", "wrn_10_2_dropout",
+                "densenet_bc_40_12", "fractalnet_b2_c2_as_released", "resnet14_conv_shortcut")) {
+            ModelZoo.validate(name);
+        }
     }
 
     @Test

@@ -12,15 +12,15 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Whole files on any Hadoop file system, written under a temporary name and renamed into place, so a reader
- * sees the old file or the new one, never a part.
+ * sees the old file or the new one, never a part: the run directory's files, reports, sweep results.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     /** Indented JSON, for the manifest, the sidecars and the small JSON files of a run directory. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final FileSystem fs;
 
-    AtomicFiles(FileSystem fs) {
+    public AtomicFiles(FileSystem fs) {
         this.fs = fs;
     }
 
@@ -30,12 +30,12 @@ final class AtomicFiles {
 
     /** Writes the content of a file, as {@link #writeAndClose}. */
     @FunctionalInterface
-    interface Content {
+    public interface Content {
         void writeTo(OutputStream out) throws IOException;
     }
 
     /** Writes {@code bytes} to {@code target}; throws {@link UncheckedIOException} naming the target. */
-    void write(Path target, byte[] bytes) {
+    public void write(Path target, byte[] bytes) {
         try {
             write(target, out -> out.write(bytes));
         } catch (IOException e) {
@@ -55,7 +55,7 @@ final class AtomicFiles {
     }
 
     /** Writes {@code content} to {@code target}; on failure the temporary file is removed and target is as it was. */
-    void write(Path target, Content content) throws IOException {
+    public void write(Path target, Content content) throws IOException {
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
         try {
             writeAndClose(fs.create(tmp, true), content);

@@ -131,6 +131,14 @@ public final class ConfigEntry<T> {
         return value;
     }
 
+    /**
+     * The value a run directory's saved configuration holds, or this entry's default where it holds none (a run
+     * written before the key existed); checked as {@link #get} checks it.
+     */
+    public T savedOrDefault(Config saved) {
+        return saved.hasPath(path) ? get(saved) : defaultValue;
+    }
+
     /** What is expected instead of {@code value} ("an integer >= 1"), or empty when this entry accepts it. */
     public Optional<String> refusal(T value) {
         return checks.stream().filter(c -> !c.test().test(value)).map(Check::expected).findFirst();

@@ -232,6 +232,9 @@ public final class ConfigLoader {
     /** The run configuration from the entries of {@link ConfigKeys}, each checked as it is read. */
     private static RunConfig validate(Config c) {
         Redaction.of(c).remember(c);
+        for (ConfigEntry<?> entry : ConfigKeys.all()) {
+            entry.get(c); // every declared key is checked, also one that no record below holds
+        }
         String model = MODEL_NAME.get(c);
         DataFormat format = DATA_FORMAT.get(c);
         String path = DATA_PATH.get(c);

@@ -6,7 +6,12 @@ import io.convoy.worker.augment.Augmentation;
 import java.util.List;
 import java.util.Map;
 
-/** The typed, validated configuration of one run; {@link ConfigLoader} builds it. */
+/**
+ * The typed, validated configuration of one run; {@link ConfigLoader} builds it, checking every entry of
+ * {@link ConfigKeys}. The records below group the settings the run's code reads most; any entry, a new one included,
+ * is read by name with {@link #get(ConfigEntry)}, so adding a key is one declaration in {@link ConfigKeys} (and its
+ * documented default in {@code reference.conf}, which ConfigKeysTest keeps in step).
+ */
 public record RunConfig(RunSettings run, ModelSettings model, DataSettings data, TrainSettings train,
                         EvalSettings eval, SparkSettings spark, Config resolved) {
 
@@ -107,6 +112,11 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
     }
 
     public record SparkSettings(String master, String appName, Map<String, String> conf) {
+    }
+
+    /** The value of {@code entry} in this configuration (checked when the configuration was loaded). */
+    public <T> T get(ConfigEntry<T> entry) {
+        return entry.get(resolved);
     }
 
     /**

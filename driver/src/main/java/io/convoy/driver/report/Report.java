@@ -1,8 +1,6 @@
 package io.convoy.driver.report;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import io.convoy.driver.checkpoint.AtomicFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -132,20 +130,6 @@ public final class Report {
 
     /** Written under a temporary name and renamed into place: never a half-written report under the real name. */
     private static void write(FileSystem fs, Path target, byte[] bytes) {
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
-        try {
-            fs.mkdirs(target.getParent());
-            try (OutputStream out = fs.create(tmp, true)) {
-                out.write(bytes);
-            }
-            if (fs.exists(target) && !fs.delete(target, false)) {
-                throw new IOException("cannot replace " + target);
-            }
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        new AtomicFiles(fs).write(target, bytes);
     }
 }

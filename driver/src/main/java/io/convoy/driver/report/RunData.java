@@ -7,6 +7,7 @@ import io.convoy.driver.checkpoint.CheckpointInfo;
 import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.checkpoint.RunStore;
+import io.convoy.driver.config.ConfigKeys;
 import io.convoy.driver.config.ConfigLoader;
 import io.convoy.driver.config.Redaction;
 import io.convoy.driver.config.RunConfig;
@@ -60,9 +61,12 @@ public record RunData(String id, String dir, String configText, String model, St
         Config config = ConfigFactory.parseString(store.readConfig());
         // redacted again when shown: a run directory written before Convoy redacted secrets holds them in clear
         String configText = Redaction.of(config).render(config);
-        String model = config.hasPath("model.name") ? config.getString("model.name") : "?";
-        String format = config.hasPath("data.format") ? config.getString("data.format") : "?";
-        int planned = config.hasPath("train.epochs") ? config.getInt("train.epochs") : 0;
+        // as the run recorded them (a key it lacks had its default); the model's name is shown as written, not
+        // checked against today's zoo
+        String model = config.hasPath(ConfigKeys.MODEL_NAME.path())
+                ? config.getString(ConfigKeys.MODEL_NAME.path()) : ConfigKeys.MODEL_NAME.defaultValue();
+        String format = ConfigKeys.DATA_FORMAT.savedOrDefault(config).name().toLowerCase(java.util.Locale.ROOT);
+        int planned = ConfigKeys.TRAIN_EPOCHS.savedOrDefault(config);
         List<CheckpointInfo> manifest = store.manifest();
         List<EpochMetrics> epochs = store.readMetrics();
         List<EvaluationRecord> evaluations = new EvaluationResults(fs, store).all();

@@ -1,6 +1,7 @@
 package io.convoy.driver.sweep;
 
 import io.convoy.driver.HadoopPaths;
+import io.convoy.driver.checkpoint.AtomicFiles;
 import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.driver.checkpoint.RunLayout;
 import io.convoy.driver.checkpoint.RunStore;
@@ -10,7 +11,6 @@ import io.convoy.driver.report.Charts;
 import io.convoy.driver.report.Report;
 import io.convoy.driver.report.Table;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -134,26 +134,19 @@ public final class SweepResults {
     }
 
     private static void writeCsv(FileSystem fs, Path target, List<TrialResult> rows) {
-        Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
         try {
-            fs.mkdirs(target.getParent());
-            try (OutputStream out = fs.create(tmp, true);
-                 Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                 CSVPrinter csv = new CSVPrinter(w, CSVFormat.RFC4180.builder()
-                         .setHeader(CSV_HEADER.toArray(String[]::new)).build())) {
+            new AtomicFiles(fs).write(target, out -> {
+                Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                CSVPrinter csv = new CSVPrinter(w, CSVFormat.RFC4180.builder()
+                        .setHeader(CSV_HEADER.toArray(String[]::new)).build());
                 for (TrialResult r : rows) {
                     csv.printRecord(r.trial(), r.parameters(), r.status().name().toLowerCase(Locale.ROOT), r.epochsDone(),
                             r.epochsPlanned(), plain(r.trainLoss()), plain(r.top1Error()), plain(r.top5Error()),
                             String.format(Locale.ROOT, "%.1f", r.wallSeconds()), r.runDir() == null ? "" : r.runDir(),
                             r.error() == null ? "" : r.error());
                 }
-            }
-            if (fs.exists(target) && !fs.delete(target, false)) {
-                throw new IOException("cannot replace " + target);
-            }
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
+                csv.flush(); // AtomicFiles closes the stream
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }

@@ -47,6 +47,27 @@ class ConfigKeysTest {
     }
 
     @Test
+    void everyEntryIsReadByNameFromTheLoadedConfiguration() {
+        RunConfig config = load("train.epochs=7");
+        for (ConfigEntry<?> entry : ConfigKeys.all()) {
+            Object expected = entry == ConfigKeys.TRAIN_EPOCHS ? 7 : entry == ConfigKeys.DATA_PATH ? "/data/x"
+                    : entry.defaultValue();
+            assertEquals(expected, config.get(entry), entry.path());
+        }
+        assertEquals(config.train().epochs(), config.get(ConfigKeys.TRAIN_EPOCHS), "the records hold the same values");
+    }
+
+    @Test
+    void aSavedConfigurationWithoutAKeyReadsItsDefaultAndABadValueIsStillRefused() {
+        Config saved = ConfigFactory.parseString("train.epochs = 12");
+        assertEquals(12, ConfigKeys.TRAIN_EPOCHS.savedOrDefault(saved));
+        assertEquals(RunConfig.DataFormat.CIFAR10, ConfigKeys.DATA_FORMAT.savedOrDefault(saved));
+        ConfigValidationException e = assertThrows(ConfigValidationException.class,
+                () -> ConfigKeys.TRAIN_EPOCHS.savedOrDefault(ConfigFactory.parseString("train.epochs = 0")));
+        assertTrue(e.getMessage().contains("train.epochs"), e.getMessage());
+    }
+
+    @Test
     void everyDeclaredKeyIsInReferenceConfWithItsComment() {
         List<String> problems = new ArrayList<>();
         for (ConfigEntry<?> entry : ConfigKeys.all()) {
