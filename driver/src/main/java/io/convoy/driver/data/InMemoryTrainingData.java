@@ -69,6 +69,24 @@ final class InMemoryTrainingData implements TrainingData {
                         augmentation, norm, seed, epoch), true);
     }
 
+    /** The epoch's permutation cut into the layout's partitions on the driver: one list per partition, no shuffle. */
+    @Override
+    public JavaRDD<DataSet> trainRounds(JavaSparkContext sc, int epoch, RoundLayout layout, long seed) {
+        List<ImageRecord> order = shuffled(train.records(), seed, epoch);
+        List<List<ImageRecord>> parts = new ArrayList<>();
+        for (int i = 0; i < layout.partitions(); i++) {
+            parts.add(new ArrayList<>());
+        }
+        for (int pos = 0; pos < order.size(); pos++) {
+            parts.get(layout.partitionOf(pos)).add(order.get(pos));
+        }
+        // parallelize gives each of as many slices as elements exactly one element: partition i is parts[i]
+        return sc.parallelize(parts, parts.size())
+                .flatMap(List::iterator)
+                .mapPartitionsWithIndex(new MinibatchFunction(train.shape(), train.numClasses(), layout.batchSize(),
+                        augmentation, norm, seed, epoch), true);
+    }
+
     @Override
     public JavaRDD<ImageRecord> testRecords(JavaSparkContext sc, int partitions) {
         return sc.parallelize(test.records(), partitions);

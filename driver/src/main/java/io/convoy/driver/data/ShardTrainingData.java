@@ -219,6 +219,11 @@ public final class ShardTrainingData implements TrainingData {
      * position lies in its range, in that order.
      */
     public JavaRDD<ShardRecord> assign(JavaSparkContext sc, int epoch, int workers, long seed) {
+        return assign(sc, epoch, new EvenRangePartitioner(trainSize, workers), seed);
+    }
+
+    /** As {@link #assign(JavaSparkContext, int, int, long)}, each record routed by its new position. */
+    private JavaRDD<ShardRecord> assign(JavaSparkContext sc, int epoch, org.apache.spark.Partitioner byPosition, long seed) {
         int[] positionOf = permutation((int) trainSize, seed, epoch);
         if (lastPermutation != null) {
             lastPermutation.destroy();
@@ -227,7 +232,7 @@ public final class ShardTrainingData implements TrainingData {
         lastPermutation = perm;
         JavaPairRDD<Long, ShardRecord> keyed = records(sc, DatasetManifest.TRAIN, trainSize)
                 .mapToPair(r -> new Tuple2<>((long) perm.value()[(int) r.index()], r));
-        return keyed.repartitionAndSortWithinPartitions(new EvenRangePartitioner(trainSize, workers)).values();
+        return keyed.repartitionAndSortWithinPartitions(byPosition).values();
     }
 
     /** positionOf[i] = where record i goes this epoch: a Fisher-Yates permutation seeded by (seed, epoch). */
@@ -248,12 +253,23 @@ public final class ShardTrainingData implements TrainingData {
 
     @Override
     public JavaRDD<DataSet> trainBatches(JavaSparkContext sc, int epoch, int workers, int batchSizePerWorker, long seed) {
+        return batches(sc, epoch, new EvenRangePartitioner(trainSize, workers), batchSizePerWorker, seed);
+    }
+
+    /** The shuffle moves the encoded records straight into their round's partition; the tasks decode them. */
+    @Override
+    public JavaRDD<DataSet> trainRounds(JavaSparkContext sc, int epoch, RoundLayout layout, long seed) {
+        return batches(sc, epoch, layout.partitioner(), layout.batchSize(), seed);
+    }
+
+    private JavaRDD<DataSet> batches(JavaSparkContext sc, int epoch, org.apache.spark.Partitioner byPosition,
+                                     int batchSizePerWorker, long seed) {
         verifyOnce(sc);
         epochCorrupt = sc.sc().collectionAccumulator("corrupt training records, epoch " + epoch);
         CorruptRecords corrupt = new CorruptRecords(settings.maxBadRecords(), shardNames(DatasetManifest.TRAIN), epochCorrupt);
         MinibatchFunction batches = new MinibatchFunction(shape(), numClasses(), batchSizePerWorker, rawAugmentation,
                 normalization(), seed, epoch);
-        return assign(sc, epoch, workers, seed)
+        return assign(sc, epoch, byPosition, seed)
                 .mapPartitionsWithIndex(new ShardBatchFunction(decoder, batches, corrupt, seed, epoch), true);
     }
 

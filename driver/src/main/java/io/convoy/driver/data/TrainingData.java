@@ -45,6 +45,13 @@ public interface TrainingData {
     JavaRDD<DataSet> trainBatches(JavaSparkContext sc, int epoch, int workers, int batchSizePerWorker, long seed);
 
     /**
+     * The same epoch (the same records of each worker, in the same order) laid out for parameter averaging, one
+     * partition per worker and round ({@link RoundLayout}), so that each round's tasks read and decode only their own
+     * records and nothing decoded has to be held: what lets an epoch larger than the executors' memory train.
+     */
+    JavaRDD<DataSet> trainRounds(JavaSparkContext sc, int epoch, RoundLayout layout, long seed);
+
+    /**
      * The test split as evaluation-ready pixels of {@link #shape()} (decoded and centre-cropped in the
      * tasks for image files), spread evenly over {@code partitions}: what {@code Evaluator} scores.
      */

@@ -3,6 +3,9 @@ package io.convoy.driver.train;
 import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
+import io.convoy.driver.data.RoundLayout;
+import io.convoy.driver.data.TrainingData;
+import io.convoy.worker.gpu.DevicePinning;
 import io.convoy.worker.monitor.IterationPhases;
 import io.convoy.worker.monitor.LossSampler;
 import io.convoy.zoo.fast.FastBatchNorm;
@@ -12,13 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +37,8 @@ final class AveragingScheme implements SyncScheme {
     private static final Logger log = LoggerFactory.getLogger(AveragingScheme.class);
 
     private final TrainSettings t;
+    private AveragingTrainingMaster master;
+    private int workers;
     /** The executors' losses of the epoch in flight; null unless train.loss-sample-every is set. */
     private CollectionAccumulator<double[]> lossSamples;
 
@@ -52,7 +60,8 @@ final class AveragingScheme implements SyncScheme {
     public TrainingMaster<?, ?> master(JavaSparkContext sc, int workers, int batchPerWorker) {
         log.info("parameter averaging: {} workers x batch {} (global batch {}), averaging every {} minibatches",
                 workers, batchPerWorker, workers * batchPerWorker, t.averagingFrequency());
-        AveragingTrainingMaster master = new AveragingTrainingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batchPerWorker)
+        this.workers = workers;
+        master = new AveragingTrainingMaster(new ParameterAveragingTrainingMaster.Builder(workers, batchPerWorker)
                 .batchSizePerWorker(batchPerWorker)
                 .averagingFrequency(t.averagingFrequency())
                 // Average the momentum state with the parameters. DL4J's javadoc calls this the default, but
@@ -64,7 +73,7 @@ final class AveragingScheme implements SyncScheme {
                 // batches are built inside the tasks from records: no export to disk, no reshuffle of DataSets
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .repartionData(Repartition.Never)
-                .storageLevel(null) // TrainingRun persists the batches itself
+                .storageLevel(null) // epochBatches lays the epoch out by round (or persists it itself)
                 .rngSeed(t.seed()));
         // each iteration's phases (ExecutorProbe reports them), and the loss every N iterations from the executors'
         // own copies
@@ -93,13 +102,72 @@ final class AveragingScheme implements SyncScheme {
     }
 
     /**
-     * Progress from finished tasks: DL4J's averaging master counts the batches with one job, then trains in rounds
-     * of {@code workers} tasks ({@link EpochProgress#byTasks}).
+     * {@code -Dconvoy.averaging.planned-rounds=false}: the decoded epoch persisted, counted and shuffled into rounds
+     * afterwards (the layout before the round plan), for A/B runs; also what DL4J's own split
+     * ({@code convoy.averaging.round-split=false}) needs.
+     */
+    static final String PLANNED_ROUNDS_PROPERTY = "convoy.averaging.planned-rounds";
+
+    static boolean plannedRounds() {
+        return Boolean.parseBoolean(System.getProperty(PLANNED_ROUNDS_PROPERTY, "true"))
+                && Boolean.parseBoolean(System.getProperty(AveragingTrainingMaster.ROUND_SPLIT_PROPERTY, "true"));
+    }
+
+    /**
+     * Laid out by round before decoding ({@link RoundLayout}): nothing decoded is cached, each round's tasks decode
+     * their own records, and the master neither counts nor shuffles them.
+     */
+    @Override
+    public JavaRDD<DataSet> epochBatches(JavaSparkContext sc, TrainingData data, int epoch, int workers,
+                                         int batchPerWorker, long seed) {
+        if (!plannedRounds()) {
+            return DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, seed))
+                    .persist(StorageLevel.MEMORY_ONLY_SER());
+        }
+        RoundLayout layout = new RoundLayout(data.trainSize(), workers, batchPerWorker, t.averagingFrequency());
+        master.plan(layout);
+        return DevicePinning.pinned(data.trainRounds(sc, epoch, layout, seed));
+    }
+
+    /** The first rounds' partitions, enough for {@code maxBatches} minibatches: the rest of the epoch is not decoded. */
+    @Override
+    public JavaRDD<DataSet> statisticsBatches(JavaRDD<DataSet> batches, int maxBatches) {
+        if (!plannedRounds()) {
+            return batches;
+        }
+        long perWorker = (maxBatches + workers - 1) / workers;
+        int rounds = (int) Math.min(batches.getNumPartitions() / workers,
+                (perWorker + t.averagingFrequency() - 1) / t.averagingFrequency());
+        int keep = Math.max(1, rounds) * workers;
+        return JavaRDD.fromRDD(org.apache.spark.rdd.PartitionPruningRDD.create(batches.rdd(), new FirstPartitions(keep)),
+                batches.classTag());
+    }
+
+    /** Partitions 0 .. n-1. */
+    private static final class FirstPartitions extends scala.runtime.AbstractFunction1<Object, Object>
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int n;
+
+        FirstPartitions(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public Object apply(Object partition) {
+            return (Integer) partition < n;
+        }
+    }
+
+    /**
+     * Progress from finished tasks: rounds of {@code workers} tasks, after DL4J's counting job of {@code workers}
+     * tasks when the epoch is not laid out by round ({@link EpochProgress#byTasks}).
      */
     @Override
     public EpochProgress progress(JavaSparkContext sc, String label, long images, long intervalSeconds, int workers,
                                   long minibatches) {
-        return EpochProgress.byTasks(sc, label, images, intervalSeconds, workers, minibatches, t.averagingFrequency());
+        return EpochProgress.byTasks(sc, label, images, intervalSeconds, workers, minibatches, t.averagingFrequency(),
+                plannedRounds() ? 0 : workers);
     }
 
     @Override

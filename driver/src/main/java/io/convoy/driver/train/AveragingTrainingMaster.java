@@ -1,5 +1,6 @@
 package io.convoy.driver.train;
 
+import io.convoy.driver.data.RoundLayout;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
@@ -34,10 +35,17 @@ import scala.runtime.AbstractFunction1;
  * {@code (k / frequency) * workers + p}, and round {@code r} trains on partitions {@code r*workers .. r*workers+workers-1}
  * alone (a {@code PartitionPruningRDD}): every minibatch is serialised and read once, each round has exactly
  * {@code frequency} minibatches per worker, and the rounds follow each worker's order of minibatches.
+ *
+ * <p>When the epoch arrives already laid out by round ({@link #plan}: the data path routed the encoded records into
+ * their round's partitions, {@link RoundLayout}), there is neither the counting pass nor the shuffle of decoded
+ * minibatches: round {@code r} reads its partitions, whose tasks decode their own records, and nothing decoded is
+ * kept once the round is over.
  */
 final class AveragingTrainingMaster extends ParameterAveragingTrainingMaster {
     /** The round in flight: rounds run one after another within one fit. */
     private transient Broadcast<NetBroadcastTuple> round;
+    /** The layout of the epoch the next fit trains, when its data path laid it out by round; null otherwise. */
+    private transient RoundLayout planned;
 
     AveragingTrainingMaster(Builder builder) {
         super(builder);
@@ -62,6 +70,11 @@ final class AveragingTrainingMaster extends ParameterAveragingTrainingMaster {
                 getRouterProvider());
     }
 
+    /** The next fit's data comes laid out by round as {@code layout} says (one fit: the plan is used once). */
+    void plan(RoundLayout layout) {
+        planned = layout;
+    }
+
     /** {@code -Dconvoy.averaging.round-split=false}: DL4J's own split (a scan of the epoch per round), for A/B runs. */
     static final String ROUND_SPLIT_PROPERTY = "convoy.averaging.round-split";
 
@@ -69,6 +82,22 @@ final class AveragingTrainingMaster extends ParameterAveragingTrainingMaster {
     protected void executeTrainingDirect(SparkComputationGraph graph, JavaRDD<MultiDataSet> trainingData) {
         if (!Boolean.parseBoolean(System.getProperty(ROUND_SPLIT_PROPERTY, "true"))) {
             super.executeTrainingDirect(graph, trainingData);
+            return;
+        }
+        RoundLayout layout = planned;
+        planned = null;
+        if (layout != null) {
+            if (trainingData.getNumPartitions() != layout.partitions()) {
+                throw new IllegalStateException("the epoch was planned in " + layout.partitions()
+                        + " partitions (" + layout + "), the data has " + trainingData.getNumPartitions());
+            }
+            if (collectTrainingStats) {
+                stats.logFitStart();
+            }
+            trainRounds(graph, trainingData, layout.workers(), layout.rounds());
+            if (collectTrainingStats) {
+                stats.logFitEnd((int) layout.minibatches());
+            }
             return;
         }
         if (collectTrainingStats) {
@@ -94,14 +123,20 @@ final class AveragingTrainingMaster extends ParameterAveragingTrainingMaster {
                 .mapToPair(t -> t)
                 .partitionBy(new HashPartitioner(rounds * workers))
                 .values();
-        for (int r = 0; r < rounds; r++) {
-            doIteration(graph, JavaRDD.fromRDD(PartitionPruningRDD.create(byRound.rdd(), new RoundFilter(r, workers)),
-                    byRound.classTag()), r + 1, rounds);
-        }
+        trainRounds(graph, byRound, workers, rounds);
         if (collectTrainingStats) {
             stats.logFitEnd(total);
         }
     }
+
+    /** Round r on partitions r*workers .. r*workers+workers-1 of the round-major {@code byRound}. */
+    private void trainRounds(SparkComputationGraph graph, JavaRDD<MultiDataSet> byRound, int workers, int rounds) {
+        for (int r = 0; r < rounds; r++) {
+            doIteration(graph, JavaRDD.fromRDD(PartitionPruningRDD.create(byRound.rdd(), new RoundFilter(r, workers)),
+                    byRound.classTag()), r + 1, rounds);
+        }
+    }
+
 
     /** Worker {@code p}'s minibatches keyed by their target partition: round {@code k / frequency}, slot {@code p}. */
     private static Iterator<Tuple2<Integer, MultiDataSet>> roundKeyed(int p, Iterator<MultiDataSet> it, int workers,

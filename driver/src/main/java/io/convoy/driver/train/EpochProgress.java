@@ -70,16 +70,16 @@ final class EpochProgress extends SparkListener implements AutoCloseable {
     }
 
     /**
-     * Progress from finished tasks (parameter averaging). DL4J's averaging master counts the batches with one job of
-     * {@code workers} tasks, then trains in rounds of {@code workers} tasks, each round a random split of
+     * Progress from finished tasks (parameter averaging): a counting job of {@code countingTasks} tasks (none when
+     * the epoch is laid out by round), then rounds of {@code workers} tasks, each round a random split of
      * {@code workers x frequency} minibatches; a split reads every element of its parent partition, so the image
      * counter would run ahead here.
      */
     static EpochProgress byTasks(JavaSparkContext sc, String label, long totalImages, long intervalSeconds,
-                                 int workers, long minibatches, int frequency) {
+                                 int workers, long minibatches, int frequency, int countingTasks) {
         long rounds = Math.max(1, (minibatches + (long) workers * frequency - 1) / ((long) workers * frequency));
         return new EpochProgress(sc, label, totalImages, intervalSeconds, (int) Math.min(Integer.MAX_VALUE,
-                rounds * workers), workers);
+                rounds * workers), countingTasks);
     }
 
     /** Counts each minibatch as DL4J takes it from the partition's iterator. */

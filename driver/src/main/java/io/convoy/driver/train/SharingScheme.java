@@ -12,11 +12,15 @@ import io.convoy.worker.monitor.IterationPhases;
 import io.convoy.worker.monitor.LatestListeners;
 import io.convoy.worker.monitor.RecordingThresholdAlgorithm;
 import io.convoy.zoo.fast.FastBatchNorm;
+import io.convoy.driver.data.TrainingData;
+import io.convoy.worker.gpu.DevicePinning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
@@ -29,6 +33,7 @@ import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,6 +140,14 @@ final class SharingScheme implements SyncScheme {
         stats.applyTo(net);
         log.info("BatchNorm running statistics averaged over {} workers", stats.batches());
         return true;
+    }
+
+    /** Persisted: DL4J's sharing master counts the minibatches before it trains (one pass, then training reads them). */
+    @Override
+    public JavaRDD<DataSet> epochBatches(JavaSparkContext sc, TrainingData data, int epoch, int workers,
+                                         int batchPerWorker, long seed) {
+        return DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, seed))
+                .persist(StorageLevel.MEMORY_ONLY_SER());
     }
 
     /** Progress from the images counted as DL4J takes them: one pass over each partition. */

@@ -3,11 +3,14 @@ package io.convoy.driver.train;
 import io.convoy.driver.checkpoint.EpochMetrics;
 import io.convoy.driver.config.RunConfig;
 import io.convoy.driver.config.RunConfig.TrainSettings;
+import io.convoy.driver.data.TrainingData;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * How the workers of a run combine their updates ({@code train.sync}), and everything in a training run that
@@ -35,6 +38,19 @@ sealed interface SyncScheme permits AveragingScheme, SharingScheme {
 
     /** The DL4J training master for {@code workers} partitions of {@code batchPerWorker} images a minibatch. */
     TrainingMaster<?, ?> master(JavaSparkContext sc, int workers, int batchPerWorker);
+
+    /**
+     * One epoch's training minibatches as this scheme trains them, {@code workers} workers of {@code batchPerWorker}
+     * images a minibatch: laid out by averaging round and decoded in the round's tasks, or persisted for a master that
+     * counts them before it trains.
+     */
+    JavaRDD<DataSet> epochBatches(JavaSparkContext sc, TrainingData data, int epoch, int workers, int batchPerWorker,
+                                  long seed);
+
+    /** The part of an epoch's {@link #epochBatches} that BatchNorm statistics are measured on, {@code maxBatches} at most. */
+    default JavaRDD<DataSet> statisticsBatches(JavaRDD<DataSet> batches, int maxBatches) {
+        return batches;
+    }
 
     /** Before each epoch trains on {@code net} (the network the master trains), from iteration {@code startIteration}. */
     void beforeEpoch(SparkComputationGraph net, int startIteration);

@@ -29,7 +29,6 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
@@ -192,11 +191,10 @@ public final class TrainingRun {
             String label = String.format("epoch %d/%d", epoch, t.epochs());
             long minibatches = (data.trainSize() + batchPerWorker - 1) / batchPerWorker;
             try (EpochProgress progress = scheme.progress(sc, label, data.trainSize(), PROGRESS_SECONDS, workers, minibatches)) {
-                // Persisted here (the training masters are told not to): DL4J counts the RDD before it trains, so
-                // the batches are built once and reused by fit and by the BatchNorm re-estimation.
+                // as the scheme trains them: averaging's laid out by round and decoded in each round's tasks,
+                // sharing's persisted (DL4J counts them before it trains)
                 TrainingData.shareCores(sc, workers); // for the jobs this thread submits: a core per task on local[*]
-                batches = DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, t.seed()))
-                        .persist(StorageLevel.MEMORY_ONLY_SER());
+                batches = scheme.epochBatches(sc, data, epoch, workers, batchPerWorker, t.seed());
                 sparkNet.fit(DevicePinning.pinned(progress.counted(batches)));
                 log.info("{}", progress.line());
             }
@@ -228,11 +226,12 @@ public final class TrainingRun {
             }
             if (scheme.recomputesBatchNorm(t.preciseBn())) {
                 long s0 = System.nanoTime();
-                long measured = PreciseBatchNorm.recompute(sc, current, batches, t.preciseBn().batches());
+                long measured = PreciseBatchNorm.recompute(sc, current,
+                        scheme.statisticsBatches(batches, t.preciseBn().batches()), t.preciseBn().batches());
                 preciseBnSeconds = (System.nanoTime() - s0) / 1e9;
                 log.info("BatchNorm statistics recomputed from {} minibatches", measured);
             }
-            batches.unpersist(true); // blocking: the epoch's minibatches are gone before the next epoch builds its own
+            batches.unpersist(true); // blocking: a persisted epoch's minibatches are gone before the next epoch's
             EvalCounts eval = null;
             if (config.eval().everyEpoch() || epoch == t.epochs()) {
                 eval = Evaluator.evaluate(sc, current, testRdd, data.testDescription(), norm, config.eval().batchSize());

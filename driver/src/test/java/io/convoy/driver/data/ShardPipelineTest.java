@@ -176,6 +176,49 @@ class ShardPipelineTest {
         }
     }
 
+    @Test
+    void anEpochLaidOutByRoundHoldsEachWorkersMinibatchesInOrder() throws Exception {
+        Path src = cifar10();
+        prepare(SourceFormat.CIFAR10, src, tmp.resolve("out"), 17 * 3100, false);
+        Configuration hadoop = new Configuration();
+        TrainingData sharded = ShardTrainingData.open(shards(tmp.resolve("out"), 4, "auto", 0, 224), hadoop);
+        TrainingData files = TrainingData.open(new DataSettings(DataFormat.CIFAR10, src.toString(), 0, 0, 4, "auto", 0,
+                224, true), hadoop);
+        for (TrainingData data : List.of(sharded, files)) {
+            // 150 records: 3 workers of 50 in minibatches of 8 (7 each, the last of 2), rounds of 3 -> 3 rounds, the
+            // last with one minibatch; 4 workers of 37/38 in minibatches of 5 (8 each), rounds of 2 -> 4 rounds
+            for (RoundLayout layout : List.of(new RoundLayout(150, 3, 8, 3), new RoundLayout(150, 4, 5, 2))) {
+                int w = layout.workers();
+                List<List<DataSet>> byWorker = data.trainBatches(sc, 2, w, layout.batchSize(), 42).glom().collect();
+                List<List<DataSet>> byRound = data.trainRounds(sc, 2, layout, 42).glom().collect();
+                assertEquals(layout.partitions(), byRound.size(), layout.toString());
+                long minibatches = 0;
+                for (int p = 0; p < w; p++) {
+                    List<DataSet> joined = new ArrayList<>();
+                    for (int r = 0; r < layout.rounds(); r++) {
+                        List<DataSet> part = byRound.get(r * w + p);
+                        assertTrue(part.size() <= layout.frequency(), "round " + r + " of worker " + p + ": " + part.size());
+                        joined.addAll(part);
+                    }
+                    List<DataSet> expected = byWorker.get(p);
+                    assertEquals(expected.size(), joined.size(), "minibatches of worker " + p + ", " + layout);
+                    for (int k = 0; k < expected.size(); k++) {
+                        assertEquals(expected.get(k).getFeatures(), joined.get(k).getFeatures(), "minibatch " + k);
+                        assertEquals(expected.get(k).getLabels(), joined.get(k).getLabels(), "labels " + k);
+                    }
+                    minibatches += joined.size();
+                }
+                assertEquals(layout.minibatches(), minibatches);
+            }
+        }
+        assertEquals(3, new RoundLayout(150, 3, 8, 3).rounds());
+        assertEquals(21, new RoundLayout(150, 3, 8, 3).minibatches());
+        assertEquals(4, new RoundLayout(150, 4, 5, 2).rounds());
+        for (int e = 1; e <= 2; e++) {
+            sharded.afterEpoch(e);
+        }
+    }
+
     private static List<List<Long>> ids(List<List<ShardRecord>> parts) {
         return parts.stream().map(p -> p.stream().map(ShardRecord::id).toList()).toList();
     }
