@@ -101,15 +101,9 @@ final class AveragingScheme implements SyncScheme {
         net.setCollectTrainingStats(true);
     }
 
-    /**
-     * {@code -Dconvoy.averaging.planned-rounds=false}: the decoded epoch persisted, counted and shuffled into rounds
-     * afterwards (the layout before the round plan), for A/B runs; also what DL4J's own split
-     * ({@code convoy.averaging.round-split=false}) needs.
-     */
-    static final String PLANNED_ROUNDS_PROPERTY = "convoy.averaging.planned-rounds";
-
+    /** Whether epochs are laid out by round: unless persisted ({@link SyncScheme#persistDecodedEpoch}) or DL4J splits. */
     static boolean plannedRounds() {
-        return Boolean.parseBoolean(System.getProperty(PLANNED_ROUNDS_PROPERTY, "true"))
+        return !SyncScheme.persistDecodedEpoch()
                 && Boolean.parseBoolean(System.getProperty(AveragingTrainingMaster.ROUND_SPLIT_PROPERTY, "true"));
     }
 

@@ -65,8 +65,9 @@ final class EpochProgress extends SparkListener implements AutoCloseable {
     /**
      * Progress from the images counted as DL4J takes them (gradient sharing: one pass over each partition).
      */
-    static EpochProgress counting(JavaSparkContext sc, String label, long totalImages, long intervalSeconds) {
-        return new EpochProgress(sc, label, totalImages, intervalSeconds, 0, 0);
+    static EpochProgress counting(JavaSparkContext sc, String label, long totalImages, long intervalSeconds,
+                                  boolean countedFirst) {
+        return new EpochProgress(sc, label, totalImages, intervalSeconds, 0, countedFirst ? 1 : 0);
     }
 
     /**
@@ -93,7 +94,7 @@ final class EpochProgress extends SparkListener implements AutoCloseable {
 
     /**
      * Images trained so far. By tasks under averaging; under sharing from the counter, skipping the first pass of
-     * {@code total} images, which is DL4J's count of the (persisted) batch RDD before it trains.
+     * {@code total} images when DL4J counted the (persisted) batch RDD before it trained.
      */
     long imagesSoFar() {
         if (expectedTrainingTasks > 0) {
@@ -104,7 +105,7 @@ final class EpochProgress extends SparkListener implements AutoCloseable {
         for (long v : running.values()) {
             partial += v;
         }
-        return Math.max(0, images.value() + partial - total);
+        return Math.max(0, images.value() + partial - (countingTasks > 0 ? total : 0));
     }
 
     String line() {

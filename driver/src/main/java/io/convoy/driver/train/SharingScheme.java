@@ -51,7 +51,7 @@ final class SharingScheme implements SyncScheme {
     private static final Logger log = LoggerFactory.getLogger(SharingScheme.class);
 
     private final TrainSettings t;
-    private SharedTrainingMaster master;
+    private CountedSharedTrainingMaster master;
     private RunningStatistics runningStatistics;
 
     SharingScheme(TrainSettings t) {
@@ -83,7 +83,7 @@ final class SharingScheme implements SyncScheme {
         ThresholdAlgorithm threshold = s.adaptive()
                 ? new AdaptiveThresholdAlgorithm(s.threshold())
                 : new FixedThresholdAlgorithm(s.threshold());
-        SharedTrainingMaster.Builder b = new SharedTrainingMaster.Builder(voidConf.build(), batchPerWorker)
+        SharedTrainingMaster.Builder b = new CountedSharedTrainingMaster.Builder(voidConf.build(), batchPerWorker)
                 .batchSizePerWorker(batchPerWorker)
                 // delegates every decision; counts the bytes of each encoded message (ExecutorProbe)
                 .thresholdAlgorithm(new RecordingThresholdAlgorithm(threshold))
@@ -91,7 +91,7 @@ final class SharingScheme implements SyncScheme {
                 .workerPrefetchNumBatches(t.prefetch())
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .repartitionData(Repartition.Never)
-                .storageLevel(null) // TrainingRun persists the batches itself
+                .storageLevel(null) // epochBatches decides (nothing decoded is persisted by default)
                 // DL4J's default here is a DefaultRepartitioner that ignores Repartition.Never and cuts the
                 // RDD into one partition per minibatch: every minibatch becomes its own Spark task, and at the
                 // end of each task DL4J resets the encoded-gradient accumulator (the residual is thrown away)
@@ -103,7 +103,7 @@ final class SharingScheme implements SyncScheme {
         }
         log.info("gradient sharing: {} partitions x batch {}, {} threshold {}, controller {}",
                 workers, batchPerWorker, s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
-        master = b.build();
+        master = (CountedSharedTrainingMaster) b.build();
         return master;
     }
 
@@ -142,19 +142,32 @@ final class SharingScheme implements SyncScheme {
         return true;
     }
 
-    /** Persisted: DL4J's sharing master counts the minibatches before it trains (one pass, then training reads them). */
+    /**
+     * One partition per worker, decoded in the worker's task as it trains; the master is told the minibatch count, so
+     * nothing counts (and decodes) the epoch first. With {@code -Dconvoy.persist-decoded-epoch=true}, as before: the
+     * decoded epoch persisted and counted by DL4J.
+     */
     @Override
     public JavaRDD<DataSet> epochBatches(JavaSparkContext sc, TrainingData data, int epoch, int workers,
                                          int batchPerWorker, long seed) {
-        return DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, seed))
-                .persist(StorageLevel.MEMORY_ONLY_SER());
+        JavaRDD<DataSet> batches = DevicePinning.pinned(data.trainBatches(sc, epoch, workers, batchPerWorker, seed));
+        if (SyncScheme.persistDecodedEpoch()) {
+            return batches.persist(StorageLevel.MEMORY_ONLY_SER());
+        }
+        long minibatches = 0;
+        for (int p = 0; p < workers; p++) {
+            long size = (p + 1) * data.trainSize() / workers - p * data.trainSize() / workers;
+            minibatches += (size + batchPerWorker - 1) / batchPerWorker;
+        }
+        master.expect(minibatches);
+        return batches;
     }
 
-    /** Progress from the images counted as DL4J takes them: one pass over each partition. */
+    /** Progress from the images counted as DL4J takes them: one pass over each partition (after DL4J's count, if any). */
     @Override
     public EpochProgress progress(JavaSparkContext sc, String label, long images, long intervalSeconds, int workers,
                                   long minibatches) {
-        return EpochProgress.counting(sc, label, images, intervalSeconds);
+        return EpochProgress.counting(sc, label, images, intervalSeconds, SyncScheme.persistDecodedEpoch());
     }
 
     /** None: SharedTrainingMaster reports a score of 0 (DL4J does not aggregate it). */

@@ -47,6 +47,16 @@ sealed interface SyncScheme permits AveragingScheme, SharingScheme {
     JavaRDD<DataSet> epochBatches(JavaSparkContext sc, TrainingData data, int epoch, int workers, int batchPerWorker,
                                   long seed);
 
+    /**
+     * {@code -Dconvoy.persist-decoded-epoch=true}: each epoch's decoded minibatches persisted and counted before they
+     * train, as before the round layout (A/B runs; also what DL4J's own averaging split needs).
+     */
+    String PERSIST_PROPERTY = "convoy.persist-decoded-epoch";
+
+    static boolean persistDecodedEpoch() {
+        return Boolean.parseBoolean(System.getProperty(PERSIST_PROPERTY, "false"));
+    }
+
     /** The part of an epoch's {@link #epochBatches} that BatchNorm statistics are measured on, {@code maxBatches} at most. */
     default JavaRDD<DataSet> statisticsBatches(JavaRDD<DataSet> batches, int maxBatches) {
         return batches;

@@ -105,8 +105,8 @@ class LargerThanStorageTest {
             double error = planned.get(1).top1Error();
             assertTrue(error < 0.6, "above chance (0.9): top-1 error " + error);
 
-            String before = System.getProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY);
-            System.setProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY, "false");
+            String before = System.getProperty(SyncScheme.PERSIST_PROPERTY);
+            System.setProperty(SyncScheme.PERSIST_PROPERTY, "true");
             try {
                 stored.reset();
                 train(sc, shards, "persisted", 1);
@@ -114,9 +114,9 @@ class LargerThanStorageTest {
                 assertTrue(stored.maxMb() > 10, "the persisted epoch stores decoded minibatches: " + stored.maxMb() + " MB");
             } finally {
                 if (before == null) {
-                    System.clearProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY);
+                    System.clearProperty(SyncScheme.PERSIST_PROPERTY);
                 } else {
-                    System.setProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY, before);
+                    System.setProperty(SyncScheme.PERSIST_PROPERTY, before);
                 }
             }
         }

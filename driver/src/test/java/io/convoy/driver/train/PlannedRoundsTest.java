@@ -22,8 +22,8 @@ class PlannedRoundsTest {
     Path tmp;
 
     private TrainResult train(Path data, String name, boolean planned, String... extra) {
-        String before = System.getProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY);
-        System.setProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY, String.valueOf(planned));
+        String before = System.getProperty(SyncScheme.PERSIST_PROPERTY);
+        System.setProperty(SyncScheme.PERSIST_PROPERTY, String.valueOf(!planned));
         try {
             List<String> overrides = new ArrayList<>(List.of("data.format=mnist", "data.path=" + data,
                     "run.dir=" + tmp.resolve("runs"), "run.name=" + name, "model.name=resnet8", "model.width=0.5",
@@ -34,9 +34,9 @@ class PlannedRoundsTest {
             return new TrainingRun(ConfigLoader.load(null, overrides)).run();
         } finally {
             if (before == null) {
-                System.clearProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY);
+                System.clearProperty(SyncScheme.PERSIST_PROPERTY);
             } else {
-                System.setProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY, before);
+                System.setProperty(SyncScheme.PERSIST_PROPERTY, before);
             }
         }
     }
@@ -47,11 +47,11 @@ class PlannedRoundsTest {
         // 150 digits over 2 workers of 16: 5 minibatches each (the last of 11), rounds of 3: 2 rounds, one short
         SyntheticImages.writeMnistDir(data, 150, 40, 3);
         assertEquals(true, AveragingScheme.plannedRounds(), "the default");
-        System.setProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY, "false");
+        System.setProperty(SyncScheme.PERSIST_PROPERTY, "true");
         try {
             assertEquals(false, AveragingScheme.plannedRounds(), "the A/B switch");
         } finally {
-            System.clearProperty(AveragingScheme.PLANNED_ROUNDS_PROPERTY);
+            System.clearProperty(SyncScheme.PERSIST_PROPERTY);
         }
         TrainResult shuffled = train(data, "shuffled", false);
         TrainResult planned = train(data, "planned", true, "train.precise-bn.enabled=true", "train.precise-bn.batches=3");
