@@ -350,6 +350,29 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
                          f"{one_exec['epoch_seconds'] / r['epoch_seconds']:.2f}" if one_exec and r["executors"] == 2 else ""])
         L.append(table(["executors", "records", "epoch s", "time / smallest", "img/s", "speed-up over 1 executor"], srow))
 
+    # ------------------------------------------------------------------ 5b. many shards
+    sh = res.get("shards", [])
+    if sh:
+        L.append("\n### Many shards: prepare, verify, plan and train\n")
+        L.append(f"`python3 bench/run.py shards`: the same {sh[0]['records']:,} generated CIFAR-style training records "
+                 f"(+ {sh[0]['test_records']:,} test) written by `convoy prepare-data` as few and as many shards; then "
+                 "`convoy train` of a small net (ResNet-8 ×0.5, 2 epochs, local[*]). Every epoch reads every shard "
+                 "and shuffles its records into the round layout; epoch 1 also verifies every shard's SHA-256. The "
+                 "per-shard cost is the difference between the rows.\n")
+        base = sh[0]
+        srows = []
+        for r in sh:
+            n = r["shards"].get("train", 0) + r["shards"].get("test", 0)
+            extra = [e - b for e, b in zip(r["epoch_seconds"], base["epoch_seconds"])]
+            srows.append([f"{r['shards'].get('train', 0):,} + {r['shards'].get('test', 0):,}",
+                          r.get("read_tasks", "one per shard"), fmt(r["prepare_seconds"]),
+                          fmt(r["verify_ms"] / 1000 if r.get("verify_ms") is not None else None, 2),
+                          " / ".join(fmt(e) for e in r["epoch_seconds"]),
+                          " / ".join(f"{1000 * x / n:+.1f}" for x in extra) if r is not base else "–",
+                          fmt(100 * r["top1_error"], 2) if r.get("top1_error") is not None else "–"])
+        L.append(table(["shards (train + test)", "read tasks", "prepare-data s", "verify s", "epoch 1 / 2 s",
+                        "ms per shard over the first row (epoch 1 / 2)", "top-1 %"], srows))
+
     # ------------------------------------------------------------------ 6. estimate
     L.append("\n## 6. On paper: ResNet-50 on ImageNet, 16 GPU nodes\n")
     enc = [s["encoded_fraction"] for s in spark if s.get("encoded_fraction") is not None and s["path"] == "cluster"]

@@ -31,7 +31,8 @@ CONVOY = os.path.join(ROOT, "convoy")
 JAR = os.path.join(ROOT, "jobs", "target", "convoy.jar")
 RESULTS = os.path.join(ROOT, "bench", "results", "results.json")
 TORCH_PY = "/usr/bin/python3"  # Debian's python3-torch lives in the system interpreter
-SECTIONS = ["machine", "peak", "fastpath", "realdata", "fit", "spark", "syncsplit", "levers", "percore", "memory", "scaling"]
+SECTIONS = ["machine", "peak", "fastpath", "realdata", "fit", "spark", "syncsplit", "levers", "percore", "memory", "scaling",
+            "shards"]
 # run only when named: hours on 2 cores
 EXPLICIT_SECTIONS = ["soak"]
 # the memory figures the executor probe writes after every epoch (README, "Memory over long runs")
@@ -194,7 +195,9 @@ REALDATA_CONFIGS = [("DL4J's layers (before the fast path)",
                     ("+ fast path (every task with all cores, DL4J's round split)",
                      {"CONVOY_JAVA_OPTS": "-Dconvoy.task-threads=false" + OLD_SPLIT}),
                     ("+ a core per task (TaskThreads)", {"CONVOY_JAVA_OPTS": OLD_SPLIT.strip()}),
-                    ("+ each round's minibatches cut out once = Convoy's defaults", {})]
+                    ("+ each round's minibatches cut out once (decoded epoch persisted, counted, shuffled)",
+                     {"CONVOY_JAVA_OPTS": "-Dconvoy.persist-decoded-epoch=true"}),
+                    ("+ the epoch laid out by round before decoding = Convoy's defaults", {})]
 
 
 def section_realdata(q):
@@ -509,6 +512,50 @@ def section_soak(q):
             record("cluster", sync, cluster.train(common + ["train.workers=2", f"train.sync={sync}",
                                                             f"run.name=soak-cluster-{sync}"], timeout=48 * 3600))
     return runs
+
+
+def section_shards(q):
+    """The same generated CIFAR-style records written as 8, 1,000 and 4,000 shards: prepare-data's time, the checksum
+    verification, and two epochs of a small net (epoch 1 includes the verification's job, every epoch reads every
+    shard and shuffles its records into the round layout), so the per-shard cost is the difference between rows."""
+    records, test = (800, 200) if q else (8000, 1000)
+    src = make_data(records, test)
+    rows = []
+    per_record = 3100  # a raw 32x32x3 record and its framing in a shard (bytes, rounded up)
+    configs = [(8, None), (1000, "0"), (1000, None), (4000, "0"), (4000, None)]
+    if q:
+        configs = [(4, None), (100, "0"), (100, None)]
+    for shards, per_core in configs:
+        out = os.path.join(WORK, f"shards-{records}-{shards}")
+        per_shard = max(1, records // shards)
+        t0 = time.time()
+        prep = convoy(["prepare-data", "--source", "cifar10", "--input", src, "--output", out,
+                       "--shard-size", str(per_shard * per_record), "--overwrite"], timeout=3600,
+                      env=None if per_core is None else {"CONVOY_JAVA_OPTS": f"-Dconvoy.shard-read-tasks-per-core={per_core}"})
+        prepare_s = time.time() - t0
+        with open(os.path.join(out, "dataset.json")) as f:
+            manifest = json.load(f)
+        written = {k: len(v["shards"]) for k, v in manifest["splits"].items()}
+        args = ["train", "conf/resnet20-cifar10.conf", "data.format=shards", f"data.path={out}", "model.name=resnet8",
+                "model.width=0.5", "train.epochs=2", "train.lr-schedule.type=constant", "train.optimizer.lr=0.05",
+                f"run.dir={os.path.join(WORK, 'runs')}", f"run.name=shards-{shards}"]
+        t0 = time.time()
+        env = None if per_core is None else {"CONVOY_JAVA_OPTS": f"-Dconvoy.shard-read-tasks-per-core={per_core}"}
+        train_out = convoy(args, env=env, timeout=3600)
+        wall = time.time() - t0
+        verified = re.search(r"(\d+) shard checksums verified \((\d+) ms\)", train_out)
+        metrics = metrics_of(train_out)
+        rows.append({"target_shards": shards, "read_tasks": "one per shard" if per_core == "0" else "4 per core",
+                     "shards": written, "records": records, "test_records": test,
+                     "prepare_seconds": round(prepare_s, 1), "verify_ms": int(verified.group(2)) if verified else None,
+                     "verified_shards": int(verified.group(1)) if verified else None,
+                     "epoch_seconds": [round(m["epoch_seconds"], 1) for m in metrics],
+                     "top1_error": metrics[-1].get("top1_error"), "train_wall_seconds": round(wall),
+                     "command": (f"CONVOY_JAVA_OPTS=-Dconvoy.shard-read-tasks-per-core={per_core} " if per_core else "")
+                                + "./convoy " + " ".join(args), "prepare_output": prep.strip().splitlines()[-1:]})
+        log(f"  {written} shards, {rows[-1]['read_tasks']}: prepare {prepare_s:.1f} s, verify {rows[-1]['verify_ms']} ms, epochs "
+            f"{rows[-1]['epoch_seconds']} s")
+    return rows
 
 
 def section_scaling(q):

@@ -97,9 +97,13 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
 
     /** Recomputing BatchNorm statistics after each epoch (see worker's BatchNormStatistics). */
     public record PreciseBnSettings(Switch mode, int batches) {
-        /** "auto" recomputes only under gradient sharing, whose shared running statistics are unusable. */
-        public boolean enabledFor(Sync sync) {
-            return mode.on(sync == Sync.SHARING);
+        /**
+         * "auto" recomputes whenever the running statistics are not one network's own: under gradient sharing (each
+         * worker's, averaged after the epoch) and under averaging with more than one worker (the workers' statistics
+         * averaged with the weights are not the averaged weights' statistics; README, Convergence).
+         */
+        public boolean enabledFor(Sync sync, int workers) {
+            return mode.on(sync == Sync.SHARING || workers > 1);
         }
     }
 

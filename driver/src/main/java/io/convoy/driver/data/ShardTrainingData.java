@@ -160,7 +160,7 @@ public final class ShardTrainingData implements TrainingData {
     }
 
     /**
-     * Compares every shard's SHA-256 with the manifest, one Spark task per shard.
+     * Compares every shard's SHA-256 with the manifest, in {@link #readTasks} Spark tasks.
      *
      * @throws InvalidDataException naming the first shard that does not match
      */
@@ -175,7 +175,7 @@ public final class ShardTrainingData implements TrainingData {
         }
         HadoopConf conf = new HadoopConf(hadoop);
         long start = System.nanoTime();
-        List<String> actual = sc.parallelize(paths, Math.max(1, paths.size()))
+        List<String> actual = sc.parallelize(paths, readTasks(sc, paths.size()))
                 .map(p -> ShardReader.sha256(new Path(p), conf.get())).collect();
         for (int i = 0; i < paths.size(); i++) {
             if (!actual.get(i).equals(expected.get(i))) {
@@ -193,7 +193,22 @@ public final class ShardTrainingData implements TrainingData {
         verified = true;
     }
 
-    /** The records of a split, one partition per shard, at most {@code limit} of them (split positions 0..limit-1). */
+    /**
+     * Tasks that read {@code shards} shards: one per shard up to {@link #READ_TASKS_PER_CORE} per core of the
+     * cluster, then several consecutive shards per task. A task per tiny shard costs Spark's per-task overhead
+     * (~10 ms on this machine) thousands of times an epoch; a few tasks per core keep every core reading.
+     */
+    static int readTasks(JavaSparkContext sc, int shards) {
+        int perCore = Integer.getInteger(READ_TASKS_PROPERTY, READ_TASKS_PER_CORE);
+        return Math.max(1, perCore <= 0 ? shards
+                : (int) Math.min(shards, (long) perCore * Math.max(1, sc.defaultParallelism())));
+    }
+
+    static final int READ_TASKS_PER_CORE = 4;
+    /** {@code -Dconvoy.shard-read-tasks-per-core=0}: one task per shard, as before (A/B runs). */
+    static final String READ_TASKS_PROPERTY = "convoy.shard-read-tasks-per-core";
+
+    /** The records of a split, read by {@link #readTasks} tasks, at most {@code limit} of them (positions 0..limit-1). */
     JavaRDD<ShardRecord> records(JavaSparkContext sc, String split, long limit) {
         List<DatasetManifest.Shard> shards = manifest.splits().get(split).shards();
         List<String> paths = new ArrayList<>();
@@ -208,7 +223,7 @@ public final class ShardTrainingData implements TrainingData {
             }
             position += shards.get(i).records();
         }
-        JavaRDD<ShardRecord> rdd = sc.parallelize(IntStream.range(0, used).boxed().toList(), Math.max(1, used))
+        JavaRDD<ShardRecord> rdd = sc.parallelize(IntStream.range(0, used).boxed().toList(), readTasks(sc, used))
                 .flatMap(new ShardSource(paths, first, new HadoopConf(hadoop)));
         return position > limit ? rdd.filter(r -> r.index() < limit) : rdd;
     }

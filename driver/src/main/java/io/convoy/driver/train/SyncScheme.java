@@ -85,8 +85,8 @@ sealed interface SyncScheme permits AveragingScheme, SharingScheme {
         return false;
     }
 
-    /** Whether the BatchNorm statistics are recomputed after each epoch ({@code train.precise-bn}: "auto" is the scheme's call). */
-    default boolean recomputesBatchNorm(RunConfig.PreciseBnSettings preciseBn) {
-        return preciseBn.enabledFor(sync());
+    /** Whether the BatchNorm statistics are recomputed after each epoch of {@code workers} workers ({@code train.precise-bn}). */
+    default boolean recomputesBatchNorm(RunConfig.PreciseBnSettings preciseBn, int workers) {
+        return preciseBn.enabledFor(sync(), workers);
     }
 }

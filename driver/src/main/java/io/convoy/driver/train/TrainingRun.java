@@ -224,7 +224,7 @@ public final class TrainingRun {
             if (scheme.synchroniseBatchNorm(current)) {
                 diagnostics.put("batchnorm_synchronised", 1.0);
             }
-            if (scheme.recomputesBatchNorm(t.preciseBn())) {
+            if (scheme.recomputesBatchNorm(t.preciseBn(), workers)) {
                 long s0 = System.nanoTime();
                 long measured = PreciseBatchNorm.recompute(sc, current,
                         scheme.statisticsBatches(batches, t.preciseBn().batches()), t.preciseBn().batches());

@@ -122,10 +122,11 @@ class ConfigKeysTest {
         assertFalse(load("data.format=mnist").data().augmentation().flip(), "auto: off for digits");
         assertFalse(load("data.augment.flip=off").data().augmentation().flip());
         assertTrue(load("data.augment.flip=TRUE").data().augmentation().flip());
-        assertFalse(defaults.train().preciseBn().enabledFor(Sync.AVERAGING));
-        assertTrue(defaults.train().preciseBn().enabledFor(Sync.SHARING), "auto: on under sharing");
-        assertTrue(load("train.precise-bn.enabled=true").train().preciseBn().enabledFor(Sync.AVERAGING));
-        assertFalse(load("train.precise-bn.enabled=false").train().preciseBn().enabledFor(Sync.SHARING));
+        assertFalse(defaults.train().preciseBn().enabledFor(Sync.AVERAGING, 1), "auto: off for one averaging worker");
+        assertTrue(defaults.train().preciseBn().enabledFor(Sync.AVERAGING, 2), "auto: on for averaged statistics");
+        assertTrue(defaults.train().preciseBn().enabledFor(Sync.SHARING, 1), "auto: on under sharing");
+        assertTrue(load("train.precise-bn.enabled=true").train().preciseBn().enabledFor(Sync.AVERAGING, 1));
+        assertFalse(load("train.precise-bn.enabled=false").train().preciseBn().enabledFor(Sync.SHARING, 2));
         // as a configuration writes it
         assertEquals(Switch.ON, new RunConfig.DataSettings(RunConfig.DataFormat.SHARDS, "/x", 0, 0, 4, "on", 0, 224, true).flip());
         assertThrows(ConfigValidationException.class,

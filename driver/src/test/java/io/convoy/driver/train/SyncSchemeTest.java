@@ -25,12 +25,16 @@ class SyncSchemeTest {
     }
 
     @Test
-    void preciseBatchNormOnAutoRunsUnderSharingOnly() {
+    void preciseBatchNormOnAutoRunsUnlessOneWorkerAverages() {
         for (String sync : List.of("averaging", "sharing")) {
             for (String mode : List.of("auto", "true", "false")) {
-                TrainSettings t = train("train.sync=" + sync, "train.precise-bn.enabled=" + mode);
-                boolean expected = mode.equals("true") || (mode.equals("auto") && sync.equals("sharing"));
-                assertEquals(expected, SyncScheme.of(t).recomputesBatchNorm(t.preciseBn()), sync + ", precise-bn " + mode);
+                for (int workers : List.of(1, 2)) {
+                    TrainSettings t = train("train.sync=" + sync, "train.precise-bn.enabled=" + mode);
+                    boolean expected = mode.equals("true")
+                            || (mode.equals("auto") && (sync.equals("sharing") || workers > 1));
+                    assertEquals(expected, SyncScheme.of(t).recomputesBatchNorm(t.preciseBn(), workers),
+                            sync + ", precise-bn " + mode + ", " + workers + " workers");
+                }
             }
         }
     }
