@@ -33,14 +33,18 @@ import run as suite  # noqa: E402  (bench/run.py: results.json helpers, paths)
 STATIC_MD = os.path.join(HERE, "static", "c-convergence.md")
 CHART = os.path.join(HERE, "results", "convergence.svg")
 WORK = os.path.join(tempfile.gettempdir(), "convoy-convergence")
-IMPLS = ("convoy", "twin", "twin-avg")
+IMPLS = ("convoy", "convoy-pbn", "twin", "twin-pbn", "twin-avg")
+# the "-pbn" forms recompute BatchNorm's statistics after every epoch (Convoy: train.precise-bn.enabled=true, its
+# default 100 minibatches of 64 per worker; the twin: --precise-bn 50 minibatches of 128, the same 6,400 images)
+TWIN_PRECISE_BN = "50"
 
 
 def recipe_twin_args(impl):
     common = ["--lr", "0.05", "--momentum", "0.9", "--weight-decay", "1e-4", "--milestones", "2", "--gamma", "0.2",
               "--pad", "2"]
-    if impl == "twin":
-        return common + ["--workers", "1", "--batch-per-worker", "128"]
+    if impl in ("twin", "twin-pbn"):
+        return common + ["--workers", "1", "--batch-per-worker", "128"] + (
+            ["--precise-bn", TWIN_PRECISE_BN] if impl == "twin-pbn" else [])
     return common + ["--workers", "2", "--batch-per-worker", "64", "--averaging-frequency", "5", "--averaging", "average"]
 
 
@@ -78,16 +82,18 @@ def run_twin(impl, model, seed, s):
             "params": header["trainable_parameters"], "epochs": epochs}
 
 
-def run_convoy(model, seed, s):
+def run_convoy(impl, model, seed, s):
+    precise = impl == "convoy-pbn"
     args = ["train", "conf/quickstart.conf", f"model.name={model}", f"data.path={s['data']}",
             f"train.epochs={s['epochs']}", f"data.train-limit={s['train_limit']}", f"data.test-limit={s['test_limit']}",
             f"train.seed={seed}", f"spark.master={s['convoy_master']}", "train.workers=2",
-            f"run.dir={os.path.join(WORK, 'runs')}", f"run.name=conv-{model}-s{seed}"]
+            f"run.dir={os.path.join(WORK, 'runs')}", f"run.name=conv-{model}-s{seed}{'-pbn' if precise else ''}"] + (
+                [f"train.precise-bn.enabled={'true' if precise else 'false'}"])
     env = {"OMP_NUM_THREADS": str(s["threads"])}
     t0 = time.time()
     out = suite.run([suite.CONVOY] + args, env=env, timeout=12 * 3600)
     metrics = suite.metrics_of(out)
-    return {"impl": "convoy", "model": model, "seed": seed, "seconds": round(time.time() - t0),
+    return {"impl": impl, "model": model, "seed": seed, "seconds": round(time.time() - t0),
             "command": f"OMP_NUM_THREADS={s['threads']} ./convoy " + " ".join(args), "epochs": metrics}
 
 
@@ -126,7 +132,8 @@ def per_epoch(runs, impl, model, field):
 
 def svg_chart(runs, models, path):
     """Test top-1 error (mean over seeds) by epoch; one panel per model, one line per implementation."""
-    colours = {"convoy": "#d62728", "twin": "#1f77b4", "twin-avg": "#2ca02c"}
+    colours = {"convoy": "#d62728", "convoy-pbn": "#ff7f0e", "twin": "#1f77b4", "twin-pbn": "#9467bd",
+               "twin-avg": "#2ca02c"}
     pw, ph, ml, mt, mb = 360, 240, 50, 30, 40
     width = pw * len(models) + 20
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{ph + 40}" font-family="sans-serif" '
@@ -197,18 +204,21 @@ def tables(runs, level="###"):
     models = sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", "")))
     for model in models:
         L.append(f"\n{level} {model}\n")
-        head = ["epoch"] + [f"{i} top-1 %" for i in IMPLS] + ["twin loss", "twin-avg loss", "convoy mean score"] + \
-               [f"{i} last score" for i in IMPLS]
-        errs = {i: per_epoch(runs, i, model, "top1_error") for i in IMPLS}
-        loss = {i: per_epoch(runs, i, model, "train_loss") for i in ("twin", "twin-avg")}
-        last = {i: per_epoch(runs, i, model, "train_loss" if i == "convoy" else "train_score_last") for i in IMPLS}
+        impls = [i for i in IMPLS if any(r["impl"] == i and r["model"] == model for r in runs)]
+        twins = [i for i in impls if i.startswith("twin")]
+        convoys = [i for i in impls if i.startswith("convoy")]
+        head = (["epoch"] + [f"{i} top-1 %" for i in impls] + [f"{i} loss" for i in twins]
+                + [f"{i} mean score" for i in convoys] + [f"{i} last score" for i in impls])
+        errs = {i: per_epoch(runs, i, model, "top1_error") for i in impls}
+        loss = {i: per_epoch(runs, i, model, "train_loss") for i in twins}
+        last = {i: per_epoch(runs, i, model, "train_score_last" if i.startswith("twin") else "train_loss") for i in impls}
         epochs = sorted({e for d in errs.values() for e in d})
         rows = []
         for e in epochs:
-            rows.append([str(e)] + [cell(errs[i].get(e, [])) for i in IMPLS]
-                        + [cell(loss[i].get(e, []), 1.0, 3) for i in ("twin", "twin-avg")]
-                        + [cell(per_epoch(runs, "convoy", model, "train_score_sampled").get(e, []), 1.0, 3)]
-                        + [cell(last[i].get(e, []), 1.0, 3) for i in IMPLS])
+            rows.append([str(e)] + [cell(errs[i].get(e, [])) for i in impls]
+                        + [cell(loss[i].get(e, []), 1.0, 3) for i in twins]
+                        + [cell(per_epoch(runs, i, model, "train_score_sampled").get(e, []), 1.0, 3) for i in convoys]
+                        + [cell(last[i].get(e, []), 1.0, 3) for i in impls])
         L.append(suite_table(head, rows))
     return L
 
@@ -219,9 +229,13 @@ def render(full, quick):
     L.append("The quickstart's recipe (lr 0.05, ×0.2 from epoch 2, Nesterov 0.9, L2 1e-4 on weights, pad-2 crop per "
              "record, global batch 128). **convoy**: `./convoy train conf/quickstart.conf` on `local[1]` or `local[2]` with "
              "`train.workers=2` (2 × 64, parameter averaging every 5 minibatches, momentum averaged since issue 19's "
-             "fix); **twin**: `bench/torch_twin.py`, one model, batch 128; **twin-avg**: the twin simulating the 2 × 64 "
-             "averaging. Entries: mean ± standard deviation over seeds (the number of seeds in brackets when more "
-             "than one). Test error is read with BatchNorm's running statistics, as both frameworks evaluate.\n")
+             "fix), test error read with the averaged running statistics (`train.precise-bn.enabled=false`, the default "
+             "before 2026-12-02); **convoy-pbn**: the same with the BatchNorm statistics recomputed after each epoch "
+             "(`train.precise-bn.enabled=true`, 100 minibatches; the default now); **twin**: `bench/torch_twin.py`, one "
+             "model, batch 128, read with its running statistics, as PyTorch evaluates; **twin-pbn**: the twin with its "
+             "statistics recomputed (`--precise-bn 50`, the same 6,400 images); **twin-avg**: the twin simulating the "
+             "2 × 64 averaging. Entries: mean ± standard deviation over seeds (the number of seeds in brackets when "
+             "more than one).\n")
     L.append("Training loss: *twin loss* is the mean cross-entropy over every minibatch of the epoch; *last score* is "
              "what Convoy's `metrics.jsonl` calls `train_loss`: DL4J's score (loss + ½λ‖w‖²) of each worker's last "
              "minibatch of the epoch, averaged over workers; *convoy mean score* is the mean of DL4J's score over "
@@ -272,9 +286,9 @@ def main():
         a.seeds, a.epochs, a.train_limit, a.test_limit = "1", 2, 5000, 2000
     impls = [i for i in a.impls.split(",") if i]
     if a.only == "twin":
-        impls = [i for i in impls if i != "convoy"]
+        impls = [i for i in impls if not i.startswith("convoy")]
     elif a.only == "convoy":
-        impls = ["convoy"]
+        impls = [i for i in impls if i.startswith("convoy")]
     s = {"epochs": a.epochs, "train_limit": a.train_limit, "test_limit": a.test_limit, "data": a.data,
          "threads": a.threads, "quick": a.quick, "convoy_master": a.convoy_master}
     conv = suite.load_results().get(result_key(a.quick), {})
@@ -289,7 +303,7 @@ def main():
                         suite.log(f"convergence: {impl} {model} seed {seed}: kept from results.json")
                         continue
                     suite.log(f"convergence: {impl} {model} seed {seed}")
-                    r = run_convoy(model, seed, s) if impl == "convoy" else run_twin(impl, model, seed, s)
+                    r = run_convoy(impl, model, seed, s) if impl.startswith("convoy") else run_twin(impl, model, seed, s)
                     r["key"] = key
                     last = r["epochs"][-1]
                     suite.log(f"  {impl} {model} seed {seed}: top-1 error {100 * last['top1_error']:.2f} % after "

@@ -308,13 +308,28 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
                 continue
             pick = [r for r in series if r["epoch"] in (1, 2, 5, 10, 15, 20) or r is series[-1]]
             L.append(f"\nResNet-20 on the two-executor cluster, {sync}, {len(series)} epochs:\n")
+            figures = [("max executor RSS MB", "rss_mb"), ("heap after GC MB", "heap_after_gc_mb"),
+                       ("ND4J arrays MB", "nd4j_mb"), ("ND4J workspaces MB", "workspace_mb"),
+                       ("Spark storage MB", "storage_mb")]
+            figures = [(label, k) for label, k in figures if any(r.get(k) is not None for r in series)]
             L.append(table(["epoch"] + [str(r["epoch"]) for r in pick],
-                           [["max executor RSS MB"] + [fmt(r["rss_mb"], 0) for r in pick],
-                            ["heap after GC MB"] + [fmt(r["heap_after_gc_mb"], 0) for r in pick]]))
+                           [[label] + [fmt(r.get(k), 0 if k != "storage_mb" else 1) for r in pick]
+                            for label, k in figures]))
             if len(series) >= 6:
                 mid = series[len(series) // 4]
                 growth = (series[-1]["rss_mb"] - mid["rss_mb"]) / max(1, series[-1]["epoch"] - mid["epoch"])
-                L.append(f"\nGrowth from epoch {mid['epoch']} to {series[-1]['epoch']}: {growth:+.1f} MB per epoch.\n")
+                slopes = []
+                for label, k in figures:
+                    values = [r.get(k) for r in series[2:] if r.get(k) is not None]
+                    mean = statistics.mean(values) if values else 0
+                    if len(values) >= 3 and mean > 1:
+                        n = len(values)
+                        mx = (n - 1) / 2
+                        slope = sum((i - mx) * (v - mean) for i, v in enumerate(values)) / sum((i - mx) ** 2 for i in range(n))
+                        slopes.append(f"{label.replace(' MB', '')} {100 * slope / mean:+.2f} %")
+                L.append(f"\nGrowth from epoch {mid['epoch']} to {series[-1]['epoch']}: {growth:+.1f} MB per epoch. "
+                         f"Least-squares slope after epoch 2, per epoch, in % of the mean: {', '.join(slopes)} "
+                         "(goal: ≤ 1 %).\n")
 
     soak = res.get("soak", [])
     if soak:

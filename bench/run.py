@@ -459,7 +459,8 @@ def section_memory(q):
             for m in metrics_of(out):
                 rows.append({"sync": sync, "epoch": m["epoch"], "rss_mb": m.get("executor_rss_mb"),
                              "heap_after_gc_mb": m.get("executor_heap_after_gc_mb"),
-                             "nd4j_mb": m.get("executor_nd4j_mb"), "executors": m.get("executors_sampled")})
+                             "nd4j_mb": m.get("executor_nd4j_mb"), "workspace_mb": m.get("executor_workspace_mb"),
+                             "storage_mb": m.get("spark_storage_mb"), "executors": m.get("executors_sampled")})
     return rows
 
 
@@ -519,7 +520,18 @@ def section_shards(q):
     verification, and two epochs of a small net (epoch 1 includes the verification's job, every epoch reads every
     shard and shuffles its records into the round layout), so the per-shard cost is the difference between rows."""
     records, test = (800, 200) if q else (8000, 1000)
-    src = make_data(records, test)
+    one = make_data(records, test)
+    # prepare-data reads CIFAR-10's five training files: the generated records cut into five
+    src = os.path.join(WORK, f"cifar5-{records}")
+    if not os.path.exists(os.path.join(src, "test_batch.bin")):
+        os.makedirs(src, exist_ok=True)
+        with open(os.path.join(one, "data_batch_1.bin"), "rb") as f:
+            data = f.read()
+        per = records // 5 * 3073
+        for b in range(5):
+            with open(os.path.join(src, f"data_batch_{b + 1}.bin"), "wb") as f:
+                f.write(data[b * per:(b + 1) * per] if b < 4 else data[4 * per:])
+        shutil.copy(os.path.join(one, "test_batch.bin"), os.path.join(src, "test_batch.bin"))
     rows = []
     per_record = 3100  # a raw 32x32x3 record and its framing in a shard (bytes, rounded up)
     configs = [(8, None), (1000, "0"), (1000, None), (4000, "0"), (4000, None)]

@@ -190,6 +190,20 @@ class ModelZooTest {
     }
 
     @Test
+    void aNewResidualVariantIsOneCompositionOfTheUnitTypes() {
+        // what a family registration's builder needs: a stem, stage widths, units per stage and a unit type; here
+        // CIFAR ResNet-20's layout with bottleneck units (projection shortcuts), as no paper table has it
+        io.convoy.zoo.resnet.ResidualNet variant = io.convoy.zoo.resnet.ResidualNet.of(
+                io.convoy.zoo.resnet.ResidualNet.Stem.CIFAR, io.convoy.zoo.resnet.ResidualNet.cifarWidths(), 3,
+                new io.convoy.zoo.resnet.ResidualUnit.Bottleneck(io.convoy.zoo.resnet.Shortcut.B));
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = variant.build(ModelRequest.cifar10());
+        long params = ParameterCounts.trainable(conf, ModelEntry.CIFAR);
+        long basic = ParameterCounts.trainable(ModelZoo.build("resnet20_b", ModelRequest.cifar10()), ModelEntry.CIFAR);
+        assertTrue(params > basic, "bottlenecks of 4x expansion carry more weights: " + params + " vs " + basic);
+        assertEquals(conf.toJson(), variant.build(ModelRequest.cifar10()).toJson(), "deterministic");
+    }
+
+    @Test
     void unknownNameListsEveryFamilyPatternAsItsFamilyDeclaresIt() {
         String message = assertThrows(UnknownModelException.class, () -> ModelZoo.validate("resnet")).getMessage();
         for (String form : List.of("resnet<depth>[_a|_b|_c] for any depth 6n+2", "plain<depth> (6n+2)",

@@ -26,34 +26,39 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
  * @param lastSurvival  survival probability p_L of the last unit's branch under stochastic depth (Huang et
  *                      al. 2016; unit l of L survives with 1 - l/L (1 - p_L)), or 1 for none
  */
-record ResidualNet(Stem stem, int[] stageWidths, int[] unitsPerStage, ResidualUnit unit, double lastSurvival) {
+public record ResidualNet(Stem stem, int[] stageWidths, int[] unitsPerStage, ResidualUnit unit, double lastSurvival) {
     /** The CIFAR nets' stage widths (He et al. 2016, section 4.2); Wide ResNets multiply them by k. */
     static final int[] CIFAR_WIDTHS = {16, 32, 64};
+
+    /** {@link #CIFAR_WIDTHS}, a copy to build a new variant with. */
+    public static int[] cifarWidths() {
+        return CIFAR_WIDTHS.clone();
+    }
     /** The ImageNet nets' stage widths (He et al. 2016, Table 1). */
     static final int[] IMAGENET_WIDTHS = {64, 128, 256, 512};
 
     /**
      * The first convolution, with its published channel count, optionally followed by a 3x3/2 max pool.
      */
-    record Stem(int channels, int kernel, int stride, boolean maxPool) {
+    public record Stem(int channels, int kernel, int stride, boolean maxPool) {
         /** CIFAR: a 3x3 convolution with 16 filters. */
-        static final Stem CIFAR = new Stem(16, 3, 1, false);
+        public static final Stem CIFAR = new Stem(16, 3, 1, false);
         /** ImageNet: a 7x7/2 convolution with 64 filters and a 3x3/2 max pool. */
-        static final Stem IMAGENET = new Stem(64, 7, 2, true);
+        public static final Stem IMAGENET = new Stem(64, 7, 2, true);
     }
 
     /** A net of {@code stages} stages of {@code units} units each, without stochastic depth. */
-    static ResidualNet of(Stem stem, int[] stageWidths, int units, ResidualUnit unit) {
+    public static ResidualNet of(Stem stem, int[] stageWidths, int units, ResidualUnit unit) {
         int[] perStage = new int[stageWidths.length];
         Arrays.fill(perStage, units);
         return new ResidualNet(stem, stageWidths, perStage, unit, 1.0);
     }
 
-    ResidualNet withStochasticDepth(double pL) {
+    public ResidualNet withStochasticDepth(double pL) {
         return new ResidualNet(stem, stageWidths, unitsPerStage, unit, pL);
     }
 
-    ComputationGraphConfiguration build(ModelRequest request) {
+    public ComputationGraphConfiguration build(ModelRequest request) {
         GraphBuilder g = Blocks.graph(request);
         int[] widths = request.widths(stageWidths);
         int channels = request.channels(stem.channels());

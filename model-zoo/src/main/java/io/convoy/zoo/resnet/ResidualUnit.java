@@ -27,7 +27,7 @@ import org.nd4j.linalg.activations.Activation;
  * unit's prefix, through {@link Blocks} and so with the {@link io.convoy.zoo.fast.FastPath} switches.
  * {@link ResidualNet} stacks units into stages.
  */
-sealed interface ResidualUnit {
+public sealed interface ResidualUnit {
     /** Output channels per channel of stage width: 1 for basic units, 4 for bottlenecks. */
     int expansion();
 
