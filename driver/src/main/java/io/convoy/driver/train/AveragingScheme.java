@@ -133,24 +133,7 @@ final class AveragingScheme implements SyncScheme {
         int rounds = (int) Math.min(batches.getNumPartitions() / workers,
                 (perWorker + t.averagingFrequency() - 1) / t.averagingFrequency());
         int keep = Math.max(1, rounds) * workers;
-        return JavaRDD.fromRDD(org.apache.spark.rdd.PartitionPruningRDD.create(batches.rdd(), new FirstPartitions(keep)),
-                batches.classTag());
-    }
-
-    /** Partitions 0 .. n-1. */
-    private static final class FirstPartitions extends scala.runtime.AbstractFunction1<Object, Object>
-            implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-        private final int n;
-
-        FirstPartitions(int n) {
-            this.n = n;
-        }
-
-        @Override
-        public Object apply(Object partition) {
-            return (Integer) partition < n;
-        }
+        return AveragingTrainingMaster.partitions(batches, 0, keep);
     }
 
     /**

@@ -132,8 +132,7 @@ final class AveragingTrainingMaster extends ParameterAveragingTrainingMaster {
     /** Round r on partitions r*workers .. r*workers+workers-1 of the round-major {@code byRound}. */
     private void trainRounds(SparkComputationGraph graph, JavaRDD<MultiDataSet> byRound, int workers, int rounds) {
         for (int r = 0; r < rounds; r++) {
-            doIteration(graph, JavaRDD.fromRDD(PartitionPruningRDD.create(byRound.rdd(), new RoundFilter(r, workers)),
-                    byRound.classTag()), r + 1, rounds);
+            doIteration(graph, partitions(byRound, r * workers, (r + 1) * workers), r + 1, rounds);
         }
     }
 
@@ -156,20 +155,26 @@ final class AveragingTrainingMaster extends ParameterAveragingTrainingMaster {
         };
     }
 
-    /** The partitions of one round in the round-major layout. */
-    private static final class RoundFilter extends AbstractFunction1<Object, Object> implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-        private final int round;
-        private final int workers;
+    /** Partitions {@code first .. end-1} of {@code rdd}, without computing the others. */
+    static <T> JavaRDD<T> partitions(JavaRDD<T> rdd, int first, int end) {
+        return JavaRDD.fromRDD(PartitionPruningRDD.create(rdd.rdd(), new PartitionRange(first, end)), rdd.classTag());
+    }
 
-        RoundFilter(int round, int workers) {
-            this.round = round;
-            this.workers = workers;
+    /** Keeps the partitions {@code first .. end-1}. */
+    private static final class PartitionRange extends AbstractFunction1<Object, Object> implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int first;
+        private final int end;
+
+        PartitionRange(int first, int end) {
+            this.first = first;
+            this.end = end;
         }
 
         @Override
         public Object apply(Object partition) {
-            return (Integer) partition / workers == round;
+            int p = (Integer) partition;
+            return p >= first && p < end;
         }
     }
 
