@@ -196,7 +196,7 @@ public final class ShardTrainingData implements TrainingData {
     /**
      * Tasks that read {@code shards} shards: one per shard up to {@link #READ_TASKS_PER_CORE} per core of the
      * cluster, then several consecutive shards per task. A task per tiny shard costs Spark's per-task overhead
-     * (~10 ms on this machine) thousands of times an epoch; a few tasks per core keep every core reading.
+     * (about 8 ms a shard on this machine: BENCHMARKS.md, Many shards) thousands of times an epoch; a few tasks per core keep every core reading.
      */
     static int readTasks(JavaSparkContext sc, int shards) {
         int perCore = Integer.getInteger(READ_TASKS_PROPERTY, READ_TASKS_PER_CORE);

@@ -12,6 +12,7 @@ import io.convoy.worker.monitor.IterationPhases;
 import io.convoy.worker.monitor.LatestListeners;
 import io.convoy.worker.monitor.RecordingThresholdAlgorithm;
 import io.convoy.zoo.fast.FastBatchNorm;
+import io.convoy.driver.data.RoundLayout;
 import io.convoy.driver.data.TrainingData;
 import io.convoy.worker.gpu.DevicePinning;
 import java.util.ArrayList;
@@ -154,12 +155,8 @@ final class SharingScheme implements SyncScheme {
         if (SyncScheme.persistDecodedEpoch()) {
             return batches.persist(StorageLevel.MEMORY_ONLY_SER());
         }
-        long minibatches = 0;
-        for (int p = 0; p < workers; p++) {
-            long size = (p + 1) * data.trainSize() / workers - p * data.trainSize() / workers;
-            minibatches += (size + batchPerWorker - 1) / batchPerWorker;
-        }
-        master.expect(minibatches);
+        // the same cut of the epoch over the workers as averaging's layout (one round: the frequency plays no part)
+        master.expect(new RoundLayout(data.trainSize(), workers, batchPerWorker, 1).minibatches());
         return batches;
     }
 
