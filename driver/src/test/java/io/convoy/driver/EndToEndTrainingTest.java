@@ -130,6 +130,9 @@ class EndToEndTrainingTest {
             double fraction = c.metrics().get("encoded_fraction");
             assertTrue(fraction > 0 && fraction <= 1.0 / 16 + 1e-3, "encoded fraction " + fraction);
             assertTrue(c.metrics().get("update_bytes_per_message") > 0);
+            // DL4J's transport threads started with the wider timer slack (train.sharing.transport-timer-slack-us)
+            assertTrue(c.metrics().get("transport_timer_slack_us") >= 1000, "slack " + c.metrics());
+            assertTrue(c.metrics().get("transport_wakeups") > 0, "wake-ups " + c.metrics());
         }
         assertArrayEquals(result.network().params().data().asFloat(), store.load("latest").net().params().data().asFloat());
     }

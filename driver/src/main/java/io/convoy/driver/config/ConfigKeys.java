@@ -59,6 +59,8 @@ public final class ConfigKeys {
     public static final ConfigEntry<Integer> SHARING_RESIDUAL_FREQUENCY =
             ConfigEntry.atLeast("train.sharing.residual-frequency", 5, 1);
     public static final ConfigEntry<Integer> SHARING_WORKERS_PER_NODE = ConfigEntry.integer("train.sharing.workers-per-node", 0);
+    public static final ConfigEntry<Integer> SHARING_TRANSPORT_TIMER_SLACK_US =
+            ConfigEntry.atLeast("train.sharing.transport-timer-slack-us", 1000, 0);
     public static final ConfigEntry<String> SHARING_CONTROLLER_ADDRESS =
             ConfigEntry.string("train.sharing.controller-address", "");
     public static final ConfigEntry<String> SHARING_NETWORK_MASK = ConfigEntry.string("train.sharing.network-mask", "");

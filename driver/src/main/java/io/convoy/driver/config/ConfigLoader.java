@@ -281,6 +281,7 @@ public final class ConfigLoader {
     private static RunConfig.SharingSettings sharing(Config c) {
         return new RunConfig.SharingSettings(SHARING_THRESHOLD_ALGORITHM.get(c).equals("adaptive"),
                 SHARING_THRESHOLD.get(c), SHARING_RESIDUAL_CLIP.get(c), SHARING_RESIDUAL_FREQUENCY.get(c),
-                SHARING_WORKERS_PER_NODE.get(c), SHARING_CONTROLLER_ADDRESS.get(c), SHARING_NETWORK_MASK.get(c));
+                SHARING_WORKERS_PER_NODE.get(c), SHARING_CONTROLLER_ADDRESS.get(c), SHARING_NETWORK_MASK.get(c),
+                SHARING_TRANSPORT_TIMER_SLACK_US.get(c));
     }
 }

@@ -96,6 +96,10 @@ final class ExecutorProbe {
             out.put("iteration_step_ms", w.stepNanos() / 1e6 / w.iterations());
         }
         w.threadCpuNanos().forEach((kind, nanos) -> out.put("cpu_" + kind + "_seconds", nanos / 1e9));
+        if (w.transportSlackNanos() >= 0) {
+            out.put("transport_wakeups", (double) w.transportWakeups());
+            out.put("transport_timer_slack_us", w.transportSlackNanos() / 1e3);
+        }
         return out;
     }
 
@@ -147,6 +151,10 @@ final class ExecutorProbe {
         });
         if (!cpu.isEmpty()) {
             s += "; CPU since the last sample: " + cpu;
+        }
+        if (m.containsKey("transport_wakeups")) {
+            s += String.format("; DL4J's transport threads woke %,.0f times (timer slack %.0f µs)",
+                    m.get("transport_wakeups"), m.get("transport_timer_slack_us"));
         }
         if (m.containsKey("encoded_fraction")) {
             s += String.format("; sharing sent %.3f%% of dense float32 (%.0f bytes per worker iteration, %.0f%% bitmaps)",

@@ -105,6 +105,7 @@ final class SharingScheme implements SyncScheme {
         log.info("gradient sharing: {} partitions x batch {}, {} threshold {}, controller {}",
                 workers, batchPerWorker, s.adaptive() ? "adaptive" : "fixed", s.threshold(), controller);
         master = (CountedSharedTrainingMaster) b.build();
+        master.transportTimerSlack(s.transportTimerSlackUs() * 1000L);
         return master;
     }
 

@@ -1,5 +1,6 @@
 package io.convoy.worker.monitor;
 
+import io.convoy.worker.transport.TransportThreads;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -25,9 +26,13 @@ import java.util.concurrent.atomic.LongAdder;
  *                         sharing the threshold encoding of this worker's update, handing it to the transport, and
  *                         decoding and applying the updates of the others
  * @param threadCpuNanos   CPU time per thread kind (threads that ended since the last drain are not counted)
+ * @param transportWakeups context switches of DL4J's gradient-sharing transport threads since the last drain
+ *                         ({@link TransportThreads}): how often they took a core
+ * @param transportSlackNanos the smallest timer slack among those threads; -1 when there are none
  */
 public record WorkTimes(long iterations, long dataForwardNanos, long backwardNanos, long stepNanos,
-                        Map<String, Long> threadCpuNanos) implements Serializable {
+                        Map<String, Long> threadCpuNanos, long transportWakeups, long transportSlackNanos)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     static final LongAdder ITERATIONS = new LongAdder();
@@ -36,8 +41,10 @@ public record WorkTimes(long iterations, long dataForwardNanos, long backwardNan
     static final LongAdder STEP = new LongAdder();
     /** CPU time of each thread at the last drain, by thread id. */
     private static final Map<Long, Long> LAST_CPU = new HashMap<>();
+    /** The transport threads' context switches at the last drain. */
+    private static long lastTransportSwitches;
 
-    public static final WorkTimes NONE = new WorkTimes(0, 0, 0, 0, Map.of());
+    public static final WorkTimes NONE = new WorkTimes(0, 0, 0, 0, Map.of(), 0, -1);
 
     /** This JVM's times since the last drain; the next drain starts from now. */
     public static synchronized WorkTimes drain() {
@@ -59,8 +66,11 @@ public record WorkTimes(long iterations, long dataForwardNanos, long backwardNan
         }
         LAST_CPU.clear();
         LAST_CPU.putAll(now);
+        TransportThreads transport = TransportThreads.now();
+        long wakeups = Math.max(0, transport.switches() - lastTransportSwitches);
+        lastTransportSwitches = transport.switches();
         return new WorkTimes(ITERATIONS.sumThenReset(), DATA_FORWARD.sumThenReset(), BACKWARD.sumThenReset(),
-                STEP.sumThenReset(), cpu);
+                STEP.sumThenReset(), cpu, wakeups, transport.minSlackNanos());
     }
 
     /** The kind of a thread by its name: "tasks", "aeron", "trainers" or "other". */
@@ -84,6 +94,8 @@ public record WorkTimes(long iterations, long dataForwardNanos, long backwardNan
         Map<String, Long> cpu = new TreeMap<>(threadCpuNanos);
         o.threadCpuNanos.forEach((k, v) -> cpu.merge(k, v, Long::sum));
         return new WorkTimes(iterations + o.iterations, dataForwardNanos + o.dataForwardNanos,
-                backwardNanos + o.backwardNanos, stepNanos + o.stepNanos, cpu);
+                backwardNanos + o.backwardNanos, stepNanos + o.stepNanos, cpu, transportWakeups + o.transportWakeups,
+                transportSlackNanos < 0 ? o.transportSlackNanos
+                        : o.transportSlackNanos < 0 ? transportSlackNanos : Math.min(transportSlackNanos, o.transportSlackNanos));
     }
 }
