@@ -203,26 +203,35 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
                  "forward pass, the backward pass, and the step (updater, and under sharing the threshold encoding, "
                  "handing the update to Aeron, decoding and applying the others'); CPU seconds per thread kind since the "
                  "previous epoch's sample, summed over the executors (`WorkTimes`: the Spark task threads, Aeron's "
-                 "threads, the rest).\n")
+                 "threads, the rest); how often DL4J's transport threads took a core (context switches per second of the "
+                 "epoch, summed over the executors) and their timer slack. Sharing runs twice: with the threads' timer "
+                 "slack left at Linux's 50 µs (`train.sharing.transport-timer-slack-us=0`, as before) and with Convoy's "
+                 "default 1 ms.\n")
         srows = []
         for r in split:
             bn = r.get("precise_bn_seconds") or 0.0
             with_bn = r["records"] / (r["epoch_seconds"] + bn) if r.get("epoch_seconds") else None
             cpu = ", ".join(f"{k[4:-8]} {v:.1f}" for k, v in sorted(r.items()) if k.startswith("cpu_"))
-            srows.append([model_label(r["model"], r["width"]), r["sync"], fmt(r.get("images_per_second")),
+            wake = (f"{r['transport_wakeups'] / r['epoch_seconds']:,.0f} ({r['transport_timer_slack_us']:,.0f} µs)"
+                    if r.get("transport_wakeups") is not None and r.get("epoch_seconds") else "–")
+            srows.append([model_label(r["model"], r["width"]), r["sync"], r.get("setting", "default"),
+                          fmt(r.get("images_per_second")),
                           fmt(with_bn), fmt(bn), fmt(r.get("iteration_data_forward_ms")),
                           fmt(r.get("iteration_backward_ms")), fmt(r.get("iteration_step_ms")), cpu,
-                          fmt(r.get("update_bytes_per_message"), 0) if r.get("update_bytes_per_message") else "–"])
-        L.append(table(["model", "sync", "img/s", "img/s with precise BN", "precise BN s", "data+forward ms",
-                        "backward ms", "step ms", "CPU s by thread kind", "bytes per message"], srows))
+                          fmt(r.get("update_bytes_per_message"), 0) if r.get("update_bytes_per_message") else "–", wake])
+        L.append(table(["model", "sync", "setting", "img/s", "img/s with precise BN", "precise BN s", "data+forward ms",
+                        "backward ms", "step ms", "CPU s by thread kind", "bytes per message",
+                        "transport wake-ups/s (slack)"], srows))
         for model, width in {(r["model"], r["width"]) for r in split}:
-            a = one(split, model=model, sync="averaging")
-            s_ = one(split, model=model, sync="sharing")
-            if a and s_ and a.get("epoch_seconds") and s_.get("epoch_seconds"):
-                ra = a["records"] / (a["epoch_seconds"] + (a.get("precise_bn_seconds") or 0))
-                rs = s_["records"] / (s_["epoch_seconds"] + (s_.get("precise_bn_seconds") or 0))
+            a = next((r for r in split if r["model"] == model and r["sync"] == "averaging"), None)
+            shared = [r for r in split if r["model"] == model and r["sync"] == "sharing"]
+
+            def rate(r):
+                return r["records"] / (r["epoch_seconds"] + (r.get("precise_bn_seconds") or 0))
+            if a and shared and a.get("epoch_seconds") and all(r.get("epoch_seconds") for r in shared):
+                ratios = [f"{r.get('setting', 'default')} **{rate(r) / rate(a):.2f}**" for r in shared]
                 L.append(f"- {model_label(model, width)}: sharing ÷ averaging, precise BatchNorm included: "
-                         f"**{rs / ra:.2f}** (goal ≥ 0.9)")
+                         + "; ".join(ratios) + " (goal ≥ 0.9)")
         L.append("")
 
     # ------------------------------------------------------------------ 2. peak

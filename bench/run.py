@@ -397,13 +397,19 @@ def section_syncsplit(q):
             n = records_for(model, q)
             epochs = 2 if q else 3
             data = make_data(n, 256)
-            for sync in ("averaging", "sharing"):
-                log(f"syncsplit: cluster {sync} {model} ({n} records, {epochs} epochs)")
+            # sharing before and after Convoy's timer slack for DL4J's transport threads (README, Gradient sharing)
+            for sync, setting, extra in (("averaging", "default", []),
+                                         ("sharing", "transport timer slack 50 µs (DL4J/Linux default)",
+                                          ["train.sharing.transport-timer-slack-us=0"]),
+                                         ("sharing", "default", [])):
+                log(f"syncsplit: cluster {sync} {model}, {setting} ({n} records, {epochs} epochs)")
                 out = cluster.train(train_args(model, width, data, f"bench-split-{model}-{sync}", epochs,
-                                               common + [f"train.sync={sync}"]))
+                                               common + [f"train.sync={sync}"] + extra))
                 m = metrics_of(out)[-1]
-                keep = {k: v for k, v in m.items() if k.startswith(("iteration_", "cpu_")) or k in SPLIT_KEYS}
-                rows.append({"model": model, "width": width, "sync": sync, "records": n, "epochs": epochs, **keep})
+                keep = {k: v for k, v in m.items() if k.startswith(("iteration_", "cpu_", "transport_"))
+                        or k in SPLIT_KEYS}
+                rows.append({"model": model, "width": width, "sync": sync, "setting": setting, "records": n,
+                             "epochs": epochs, **keep})
                 log(f"  {m.get('images_per_second', 0):.1f} img/s, precise BN {m.get('precise_bn_seconds', 0):.1f} s")
     return rows
 
