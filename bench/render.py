@@ -345,8 +345,8 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
         L.append("\n### Memory soak (`python3 bench/run.py soak`)\n")
         L.append("Every figure of the executor probe after every epoch (README, *Memory over long runs*); the slope is "
                  "a least-squares fit over epochs 3 onwards, in % of the mean per epoch (goal: at most 1 %).\n")
-        keys = ["executor_rss_mb", "executor_heap_after_gc_mb", "executor_nd4j_mb", "spark_storage_mb",
-                "executor_broadcast_mb", "driver_broadcast_blocks"]
+        keys = ["executor_rss_mb", "executor_heap_after_gc_mb", "executor_nd4j_mb", "executor_workspace_mb",
+                "spark_storage_mb", "executor_broadcast_mb", "driver_broadcast_blocks"]
         srows = []
         for r in soak:
             ser = r["series"]
@@ -357,6 +357,17 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
         L.append(table(["path", "sync", "epochs"] + [k.replace("executor_", "").replace("_mb", " MB") for k in keys],
                        srows))
         L.append(f"\nData: {soak[0]['data']}.\n")
+        # the curves: every run's resident set and heap after GC at a few epochs
+        marks = sorted({e for r in soak for e in (1, 2, 5, 10, 15, 20, 25, 30) if e <= r["epochs"]})
+        crows = []
+        for r in soak:
+            for k, label in (("executor_rss_mb", "RSS MB"), ("executor_heap_after_gc_mb", "heap after GC MB"),
+                             ("executor_workspace_mb", "workspaces MB"), ("spark_storage_mb", "Spark storage MB")):
+                ser = r["series"].get(k) or []
+                crows.append([f"{r['path']} {r['sync']}", label]
+                             + [fmt(ser[e - 1], 0) if e - 1 < len(ser) and ser[e - 1] is not None else "–"
+                                for e in marks])
+        L.append(table(["run", "figure"] + [f"epoch {e}" for e in marks], crows))
 
     # ------------------------------------------------------------------ 5. scaling
     sc = res.get("scaling", [])

@@ -491,6 +491,10 @@ def soak_data(records, q):
     return make_data(n, 1000), f"generated CIFAR-style images ({n})", ["data.format=cifar10"]
 
 
+# `--soak-paths local[*]` or `cluster`: only those runs of the soak (each pair takes hours)
+SOAK_PATHS = []
+
+
 def section_soak(q):
     """Memory over a long run: every probe figure after every epoch, and the slope after epoch 2 (goal <= 1 %)."""
     epochs = 4 if q else 30
@@ -509,16 +513,21 @@ def section_soak(q):
         log(f"  soak {path} {sync}: RSS {row['series']['executor_rss_mb'][:1]} -> "
             f"{row['series']['executor_rss_mb'][-1:]} MB, slope {row['slope_after_epoch_2']['executor_rss_mb']}")
 
-    for sync in ("averaging", "sharing"):
-        log(f"soak: local[*] {sync}, {epochs} epochs")
-        record("local[*]", sync, convoy(["train"] + common + [f"train.sync={sync}", f"run.name=soak-local-{sync}"],
-                                        timeout=48 * 3600))
-    with Cluster(2) as cluster:
+    paths = SOAK_PATHS or ["local[*]", "cluster"]
+    if "local[*]" in paths:
         for sync in ("averaging", "sharing"):
-            log(f"soak: two-executor cluster {sync}, {epochs} epochs")
-            record("cluster", sync, cluster.train(common + ["train.workers=2", f"train.sync={sync}",
-                                                            f"run.name=soak-cluster-{sync}"], timeout=48 * 3600))
-    return runs
+            log(f"soak: local[*] {sync}, {epochs} epochs")
+            record("local[*]", sync, convoy(["train"] + common + [f"train.sync={sync}", f"run.name=soak-local-{sync}"],
+                                            timeout=48 * 3600))
+    if "cluster" in paths:
+        with Cluster(2) as cluster:
+            for sync in ("averaging", "sharing"):
+                log(f"soak: two-executor cluster {sync}, {epochs} epochs")
+                record("cluster", sync, cluster.train(common + ["train.workers=2", f"train.sync={sync}",
+                                                                f"run.name=soak-cluster-{sync}"], timeout=48 * 3600))
+    # the paths not run this time keep their last results
+    kept = [r for r in load_results().get("soak", []) if r["path"] not in paths]
+    return kept + runs
 
 
 def section_shards(q):
@@ -619,7 +628,11 @@ def main():
     ap.add_argument("--quick", action="store_true", help="tiny sizes, to check the suite itself")
     ap.add_argument("--render", action="store_true", help="only regenerate BENCHMARKS.md")
     ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"), help="the Markdown file written")
+    ap.add_argument("--soak-paths", default="", help="soak only on these, comma-separated: local[*], cluster")
     a = ap.parse_args()
+    SOAK_PATHS.extend(p for p in a.soak_paths.split(",") if p)
+    if any(p not in ("local[*]", "cluster") for p in SOAK_PATHS):
+        ap.error(f"--soak-paths: expected local[*] and/or cluster, got {a.soak_paths}")
     bad = [s for s in a.sections if s not in SECTIONS + EXPLICIT_SECTIONS]
     if bad:
         ap.error(f"unknown section(s) {bad}; expected some of {SECTIONS + EXPLICIT_SECTIONS}")

@@ -111,7 +111,7 @@ public record RunConfig(RunSettings run, ModelSettings model, DataSettings data,
      * Gradient sharing (DL4J SharedTrainingMaster, threshold-encoded updates over Aeron).
      *
      * @param transportTimerSlackUs the Linux timer slack DL4J's transport threads start with, in µs (0: the
-     *                              system's); its subscription thread otherwise wakes ~10,000 times a second
+     *                              system's); its subscription thread otherwise wakes ~15,000 times a second
      */
     public record SharingSettings(boolean adaptive, double threshold, double residualClip, int residualFrequency,
                                   int workersPerNode, String controllerAddress, String networkMask,

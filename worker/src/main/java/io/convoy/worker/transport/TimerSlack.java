@@ -10,7 +10,7 @@ import java.util.OptionalLong;
  * wake-ups are merged (50 µs by default). A thread starts with the slack of the thread that created it.
  * <p>
  * Why Convoy touches it: DL4J's gradient-sharing transport ({@code AeronUdpTransport}) polls its Aeron subscription
- * in a loop that sleeps 1 µs between empty polls, hard-coded. With the default slack that thread wakes ~10,000 times
+ * in a loop that sleeps 1 µs between empty polls, hard-coded. With the default slack that thread wakes ~15,000 times
  * a second in every executor and in the driver; on a machine whose cores are all training, each wake-up preempts a
  * training thread (measured on the two-executor cluster: 5,000–9,000 involuntary context switches a second of each
  * executor's training thread, its forward and backward passes 1.6–2× slower than under averaging). Creating those
