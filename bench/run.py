@@ -397,7 +397,7 @@ def section_syncsplit(q):
             n = records_for(model, q)
             epochs = 2 if q else 3
             data = make_data(n, 256)
-            # sharing before and after Convoy's timer slack for DL4J's transport threads (README, Gradient sharing)
+            # sharing before and after Convoy's timer slack for DL4J's transport threads (README, Performance: what slowed gradient sharing)
             for sync, setting, extra in (("averaging", "default", []),
                                          ("sharing", "transport timer slack 50 µs (DL4J/Linux default)",
                                           ["train.sharing.transport-timer-slack-us=0"]),

@@ -65,23 +65,13 @@ final class CountedSharedTrainingMaster extends SharedTrainingMaster {
     /** The driver's transport starts in the first fit, on the calling thread. */
     @Override
     public void executeTraining(SparkComputationGraph graph, JavaRDD<org.nd4j.linalg.dataset.DataSet> trainingData) {
-        TimerSlack.widen(timerSlackNanos);
-        try {
-            super.executeTraining(graph, trainingData);
-        } finally {
-            TimerSlack.restore();
-        }
+        TimerSlack.whileWidened(timerSlackNanos, () -> super.executeTraining(graph, trainingData));
     }
 
     @Override
     public void executeTrainingMDS(SparkComputationGraph graph,
                                    JavaRDD<org.nd4j.linalg.dataset.api.MultiDataSet> trainingData) {
-        TimerSlack.widen(timerSlackNanos);
-        try {
-            super.executeTrainingMDS(graph, trainingData);
-        } finally {
-            TimerSlack.restore();
-        }
+        TimerSlack.whileWidened(timerSlackNanos, () -> super.executeTrainingMDS(graph, trainingData));
     }
 
     @Override

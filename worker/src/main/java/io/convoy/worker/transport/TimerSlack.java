@@ -65,6 +65,16 @@ public final class TimerSlack {
         return true;
     }
 
+    /** Runs {@code work} with the calling thread's slack widened to {@code nanos}, then gives it back. */
+    public static void whileWidened(long nanos, Runnable work) {
+        widen(nanos);
+        try {
+            work.run();
+        } finally {
+            restore();
+        }
+    }
+
     /** Gives the calling thread back the slack it had before {@link #widen}; nothing if it was not widened. */
     public static void restore() {
         Long before = BEFORE.get();
