@@ -491,8 +491,10 @@ def soak_data(records, q):
     return make_data(n, 1000), f"generated CIFAR-style images ({n})", ["data.format=cifar10"]
 
 
-# `--soak-paths local[*]` or `cluster`: only those runs of the soak (each pair takes hours)
+# `--soak-paths local[*]` or `cluster`, `--soak-syncs averaging` or `sharing`: only those runs of the soak (each
+# run takes an hour or more here); the runs left out keep their last results
 SOAK_PATHS = []
+SOAK_SYNCS = []
 
 
 def section_soak(q):
@@ -514,19 +516,20 @@ def section_soak(q):
             f"{row['series']['executor_rss_mb'][-1:]} MB, slope {row['slope_after_epoch_2']['executor_rss_mb']}")
 
     paths = SOAK_PATHS or ["local[*]", "cluster"]
+    syncs = SOAK_SYNCS or ["averaging", "sharing"]
     if "local[*]" in paths:
-        for sync in ("averaging", "sharing"):
+        for sync in syncs:
             log(f"soak: local[*] {sync}, {epochs} epochs")
             record("local[*]", sync, convoy(["train"] + common + [f"train.sync={sync}", f"run.name=soak-local-{sync}"],
                                             timeout=48 * 3600))
     if "cluster" in paths:
         with Cluster(2) as cluster:
-            for sync in ("averaging", "sharing"):
+            for sync in syncs:
                 log(f"soak: two-executor cluster {sync}, {epochs} epochs")
                 record("cluster", sync, cluster.train(common + ["train.workers=2", f"train.sync={sync}",
                                                                 f"run.name=soak-cluster-{sync}"], timeout=48 * 3600))
-    # the paths not run this time keep their last results
-    kept = [r for r in load_results().get("soak", []) if r["path"] not in paths]
+    # the runs not made this time keep their last results
+    kept = [r for r in load_results().get("soak", []) if r["path"] not in paths or r["sync"] not in syncs]
     return kept + runs
 
 
@@ -629,8 +632,12 @@ def main():
     ap.add_argument("--render", action="store_true", help="only regenerate BENCHMARKS.md")
     ap.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"), help="the Markdown file written")
     ap.add_argument("--soak-paths", default="", help="soak only on these, comma-separated: local[*], cluster")
+    ap.add_argument("--soak-syncs", default="", help="soak only these schemes, comma-separated: averaging, sharing")
     a = ap.parse_args()
     SOAK_PATHS.extend(p for p in a.soak_paths.split(",") if p)
+    SOAK_SYNCS.extend(p for p in a.soak_syncs.split(",") if p)
+    if any(p not in ("averaging", "sharing") for p in SOAK_SYNCS):
+        ap.error(f"--soak-syncs: expected averaging and/or sharing, got {a.soak_syncs}")
     if any(p not in ("local[*]", "cluster") for p in SOAK_PATHS):
         ap.error(f"--soak-paths: expected local[*] and/or cluster, got {a.soak_paths}")
     bad = [s for s in a.sections if s not in SECTIONS + EXPLICIT_SECTIONS]

@@ -60,4 +60,20 @@ final class ClusterRuns {
         assertTrue(m.find(), s.output());
         return Double.parseDouble(m.group(1));
     }
+
+    /** The largest value of {@code key} over the epochs of the run a finished {@code train} printed. */
+    static double maxMetric(LocalStandaloneCluster.Submission s, String key) throws IOException {
+        Matcher m = Pattern.compile("run (\\S+): model").matcher(s.output());
+        assertTrue(m.find(), s.output());
+        Path metrics = Path.of(java.net.URI.create(m.group(1).startsWith("file:") ? m.group(1) : "file:" + m.group(1)))
+                .resolve("metrics.jsonl");
+        double max = Double.NEGATIVE_INFINITY;
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : Files.readAllLines(metrics)) {
+            if (!line.isBlank() && json.readTree(line).has(key)) {
+                max = Math.max(max, json.readTree(line).get(key).asDouble());
+            }
+        }
+        return max;
+    }
 }

@@ -14,6 +14,7 @@ import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockStatus;
 import scala.collection.JavaConverters;
 import org.bytedeco.javacpp.Pointer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Memory and gradient-sharing counts of one executor JVM, taken inside a Spark task.
@@ -53,6 +54,8 @@ public record ExecutorSnapshot(String executorId, long heapAfterGcBytes, long he
 
     /** libnd4j's {@code sd::memory::MemoryType::HOST}. */
     private static final int HOST_GROUP = 0;
+    /** Diagnosis: {@code -Dconvoy.probe.workspaces=true} logs each live thread's ND4J workspaces at every sample. */
+    public static final String WORKSPACES_PROPERTY = "convoy.probe.workspaces";
 
     /** This JVM, now; drains its {@link EncodingStats} and {@link WorkTimes}. */
     public static ExecutorSnapshot take() {
@@ -81,6 +84,10 @@ public record ExecutorSnapshot(String executorId, long heapAfterGcBytes, long he
                 }
             }
             rdds = env.blockManager().getMatchingBlockIds(id -> id.isRDD()).size();
+        }
+        if (Boolean.getBoolean(WORKSPACES_PROPERTY)) {
+            LoggerFactory.getLogger(ExecutorSnapshot.class).info("ND4J workspaces by thread (bytes): {}",
+                    LiveWorkspaces.byThread());
         }
         return new ExecutorSnapshot(env == null ? "?" : env.executorId(), afterGc, committed, residentBytes(),
                 nd4jHostBytes(), LiveWorkspaces.bytes(),

@@ -2,8 +2,11 @@ package io.convoy.worker.monitor;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.MemoryWorkspaceManager;
 import org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace;
@@ -26,18 +29,30 @@ import org.nd4j.linalg.factory.Nd4j;
  * skipped. Returns -1 where the reflection is refused (another ND4J version, or the flags missing).
  */
 public final class LiveWorkspaces {
+    /** The ids of the workspaces DL4J's networks train in ({@code ComputationGraph.WS_LAYER_WORKING_MEM} ...). */
+    static final String NETWORK_PREFIX = "WS_";
+
     private LiveWorkspaces() {
     }
 
     /** Bytes held by the live threads' workspaces, or -1 when they cannot be read. */
     public static long bytes() {
+        Map<String, Long> each = byThread();
+        return each == null ? -1 : each.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * What each live thread's workspaces hold: "thread name#id" to bytes, threads without workspaces left out; null
+     * when they cannot be read. For diagnosis (which threads keep workspaces, {@code -Dconvoy.probe.workspaces=true}).
+     */
+    public static Map<String, Long> byThread() {
         try {
             ThreadLocal<?> backing = backingMap(Nd4j.getWorkspaceManager());
             Field threadLocals = Thread.class.getDeclaredField("threadLocals");
             threadLocals.setAccessible(true);
             Method getEntry = null;
             Field value = null;
-            long total = 0;
+            Map<String, Long> out = new TreeMap<>();
             for (Thread t : Thread.getAllStackTraces().keySet()) {
                 Object map = threadLocals.get(t);
                 if (map == null) {
@@ -56,14 +71,45 @@ public final class LiveWorkspaces {
                     value.setAccessible(true);
                 }
                 Object workspaces = value.get(entry);
-                if (workspaces instanceof Map<?, ?> m) {
-                    total += sum(m);
+                if (workspaces instanceof Map<?, ?> m && !m.isEmpty()) {
+                    out.put(t.getName() + "#" + t.getId() + m.keySet(), sum(m));
                 }
             }
-            return total;
+            return out;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return -1;
+            return null;
         }
+    }
+
+    /**
+     * Destroys the calling thread's network workspaces (DL4J's {@code WS_*}: layer working memory, activations, output)
+     * when none of its workspaces is open, and returns the bytes they held (0 when one is open or there are none).
+     * For a thread that trains once per Spark task: the executor's task pool runs consecutive tasks on whichever of
+     * its threads is free, and each thread that ever trained would otherwise keep a full set while it lives. The next
+     * training pass on the thread allocates them again. Other workspaces stay: gradient sharing's accumulator keeps
+     * its message buffers ({@code CGA-*}) in workspaces of the thread that created it and goes on using them (destroyed,
+     * every later update failed with "Workspace is full").
+     */
+    public static long releaseCurrentThread() {
+        if (Nd4j.getMemoryManager().getCurrentWorkspace() != null) {
+            return 0;
+        }
+        MemoryWorkspaceManager manager = Nd4j.getWorkspaceManager();
+        List<MemoryWorkspace> network = new ArrayList<>();
+        for (MemoryWorkspace w : manager.getAllWorkspacesForCurrentThread()) {
+            if (w.isScopeActive()) {
+                return 0;
+            }
+            if (w.getId().startsWith(NETWORK_PREFIX)) {
+                network.add(w);
+            }
+        }
+        long held = 0;
+        for (MemoryWorkspace w : network) {
+            held += bytesOf(w);
+            manager.destroyWorkspace(w);
+        }
+        return held;
     }
 
     /** The bytes of one thread's workspaces (main block, pinned and spilled allocations). */
@@ -72,11 +118,7 @@ public final class LiveWorkspaces {
             try {
                 long total = 0;
                 for (Object w : workspaces.values().toArray()) {
-                    if (w instanceof Nd4jWorkspace n) {
-                        total += n.getCurrentSize() + n.getPinnedSize() + n.getSpilledSize();
-                    } else if (w instanceof MemoryWorkspace mw) {
-                        total += mw.getCurrentSize();
-                    }
+                    total += bytesOf(w);
                 }
                 return total;
             } catch (ConcurrentModificationException | ArrayIndexOutOfBoundsException | NullPointerException e) {
@@ -84,6 +126,13 @@ public final class LiveWorkspaces {
             }
         }
         return 0;
+    }
+
+    private static long bytesOf(Object w) {
+        if (w instanceof Nd4jWorkspace n) {
+            return n.getCurrentSize() + n.getPinnedSize() + n.getSpilledSize();
+        }
+        return w instanceof MemoryWorkspace mw ? mw.getCurrentSize() : 0;
     }
 
     private static ThreadLocal<?> backingMap(MemoryWorkspaceManager manager) throws ReflectiveOperationException {
