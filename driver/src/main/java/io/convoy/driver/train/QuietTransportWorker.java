@@ -129,10 +129,14 @@ final class QuietTransportWorker extends SharedTrainingWorker {
      */
     static final class ReleaseTaskWorkspaces extends BaseTrainingListener implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
+        /** {@code -Dconvoy.sharing.release-workspaces=false} on the executors keeps them (for comparison). */
+        static final String RELEASE_PROPERTY = "convoy.sharing.release-workspaces";
 
         @Override
         public void onEpochEnd(Model model) {
-            LiveWorkspaces.releaseCurrentThread();
+            if (Boolean.parseBoolean(System.getProperty(RELEASE_PROPERTY, "true"))) {
+                LiveWorkspaces.releaseCurrentThread();
+            }
         }
     }
 }
