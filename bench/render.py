@@ -347,7 +347,7 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
                          "same run of 2026-12-02 18:22 read 196 MB to epoch 5, 391 MB from epoch 6, resident set 1,407 → "
                          "1,464 → 1,809 MB at epochs 1 / 5 / 10 and 1,808 MB at epoch 20 (slope after epoch 2 "
                          "+1.03 %). Freeing costs the allocation of the set once per epoch: ResNet-20, 2,816 records, "
-                         "3 epochs, last epoch, two alternating repetitions in one sitting (2026-12-03 10:18–10:26, "
+                         "3 epochs, last epoch, two alternating repetitions in one sitting (`bench/ab_workspaces.py`; 2026-12-03 10:18–10:26, "
                          "`-Dconvoy.sharing.release-workspaces=false` on the executors for the other arm): freed "
                          "287 / 267 img/s, kept 295 / 282 img/s (averaging 339 / 266), step 39 / 19 ms against 13 / 14 ms "
                          "per iteration; resident set after epoch 3 1,312 / 1,309 MB against 1,457 / 1,464 MB. ResNet-56 "
