@@ -78,18 +78,21 @@ final class QuietTransportWorker extends SharedTrainingWorker {
     static void failIfFitFailed(long instanceId) {
         SharedTrainingWrapper wrapper = SharedTrainingWrapper.getInstance(instanceId);
         try {
-            Field encountered = SharedTrainingWrapper.class.getDeclaredField("exceptionEncountered");
-            Field exception = SharedTrainingWrapper.class.getDeclaredField("exception");
-            encountered.setAccessible(true);
-            exception.setAccessible(true);
-            if (((AtomicBoolean) encountered.get(wrapper)).get()) {
-                Throwable cause = (Throwable) exception.get(wrapper);
+            if (((AtomicBoolean) wrapperField("exceptionEncountered").get(wrapper)).get()) {
+                Throwable cause = (Throwable) wrapperField("exception").get(wrapper);
                 throw new SharingFitFailedException("gradient sharing: the fit of this task's minibatches failed ("
                         + (cause == null ? "no exception recorded" : rootMessage(cause)) + "); DL4J only logged it", cause);
             }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot read DL4J's SharedTrainingWrapper state (another DL4J version?)", e);
         }
+    }
+
+    /** A field of DL4J's wrapper where its catch block records a fit failure ({@code exceptionEncountered}, {@code exception}). */
+    static Field wrapperField(String name) throws NoSuchFieldException {
+        Field f = SharedTrainingWrapper.class.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
     }
 
     private static String rootMessage(Throwable t) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convoy.driver.config.RunConfig.SparkSettings;
 import io.convoy.driver.spark.SparkContexts;
-import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,12 +28,8 @@ class SharingFitFailureTest {
     /** What SharedTrainingWrapper.run's catch block does with a fit failure. */
     private static void recordAsDl4jDoes(Throwable t) throws ReflectiveOperationException {
         SharedTrainingWrapper wrapper = SharedTrainingWrapper.getInstance(INSTANCE);
-        Field encountered = SharedTrainingWrapper.class.getDeclaredField("exceptionEncountered");
-        Field exception = SharedTrainingWrapper.class.getDeclaredField("exception");
-        encountered.setAccessible(true);
-        exception.setAccessible(true);
-        ((AtomicBoolean) encountered.get(wrapper)).set(t != null);
-        exception.set(wrapper, t);
+        ((AtomicBoolean) QuietTransportWorker.wrapperField("exceptionEncountered").get(wrapper)).set(t != null);
+        QuietTransportWorker.wrapperField("exception").set(wrapper, t);
     }
 
     private static int task(QuietTransportWorker worker, boolean fail) throws Exception {

@@ -70,8 +70,9 @@ final class ClusterRuns {
         double max = Double.NEGATIVE_INFINITY;
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         for (String line : Files.readAllLines(metrics)) {
-            if (!line.isBlank() && json.readTree(line).has(key)) {
-                max = Math.max(max, json.readTree(line).get(key).asDouble());
+            com.fasterxml.jackson.databind.JsonNode value = line.isBlank() ? null : json.readTree(line).get(key);
+            if (value != null) {
+                max = Math.max(max, value.asDouble());
             }
         }
         return max;
