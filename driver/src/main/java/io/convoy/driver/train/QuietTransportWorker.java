@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ({@link TimerSlack} says why). DL4J asks the worker for its initial model on the task thread just before it creates
  * the transport (first task of each executor JVM): the slack is widened there, the transport's threads keep it, and
  * the task thread gets its own back at its first training iteration. At the end of each task's training the task
- * thread's network workspaces are freed ({@link ReleaseTaskWorkspaces}).
+ * thread hands its network workspaces over to the next task's thread ({@link TaskWorkspaces}).
  *
  * <p>And a task whose fit failed fails. DL4J's {@code SharedTrainingWrapper} catches whatever its training thread's fit
  * throws, logs "Exception encountered during fit operation" as a warning and returns a result as if the task had
@@ -110,7 +110,7 @@ final class QuietTransportWorker extends SharedTrainingWorker {
             listeners.addAll(super.getListeners());
         }
         listeners.add(new RestoreTimerSlack());
-        listeners.add(new ReleaseTaskWorkspaces());
+        listeners.add(new TaskWorkspaces());
         return listeners;
     }
 
@@ -125,20 +125,48 @@ final class QuietTransportWorker extends SharedTrainingWorker {
     }
 
     /**
-     * Frees the task thread's training workspaces when DL4J's fit of the task's data ends. With one worker per
-     * executor DL4J trains on the Spark task thread itself, and the task pool runs consecutive epochs' tasks on
-     * whichever of its threads is free: without this, each thread that ever trained keeps its own full set (the
-     * memory section of BENCHMARKS.md showed the step from one set to two, +196 MB, in epoch 6 of 20).
+     * What becomes of the task thread's training workspaces when DL4J's fit of the task's data ends. With one worker
+     * per executor DL4J trains on the Spark task thread itself, and the task pool runs consecutive epochs' tasks on
+     * whichever of its threads is free: left alone, each thread that ever trained keeps its own full set (the memory
+     * section of BENCHMARKS.md showed the step from one set to two, +196 MB, in epoch 6 of 20). The default hands the
+     * set over to the thread that trains next ({@link LiveWorkspaces#handOver()}, taken when that fit starts,
+     * before its first minibatch): one set per executor JVM, allocated once. {@code free} frees it at the end
+     * of every task (allocated again by the next; Convoy's way from 2026-12-03 to 12-04), {@code keep} leaves it (DL4J's
+     * way). Only a Spark task thread hands over or frees: with several workers per executor DL4J trains on its own
+     * long-lived threads, which keep their sets.
      */
-    static final class ReleaseTaskWorkspaces extends BaseTrainingListener implements java.io.Serializable {
+    static final class TaskWorkspaces extends BaseTrainingListener implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        /** {@code -Dconvoy.sharing.release-workspaces=false} on the executors keeps them (for comparison). */
-        static final String RELEASE_PROPERTY = "convoy.sharing.release-workspaces";
+        /** {@code -Dconvoy.sharing.workspaces=handover|free|keep} on the executors (for comparison). */
+        static final String PROPERTY = "convoy.sharing.workspaces";
+
+        enum Mode { HANDOVER, FREE, KEEP }
+
+        static Mode mode() {
+            String value = System.getProperty(PROPERTY, "handover");
+            try {
+                return Mode.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + PROPERTY + "=" + value + ": expected handover, free or keep", e);
+            }
+        }
+
+        @Override
+        public void onEpochStart(Model model) {
+            if (TaskContext.get() != null && mode() == Mode.HANDOVER) {
+                LiveWorkspaces.takeOver();
+            }
+        }
 
         @Override
         public void onEpochEnd(Model model) {
-            if (Boolean.parseBoolean(System.getProperty(RELEASE_PROPERTY, "true"))) {
-                LiveWorkspaces.releaseCurrentThread();
+            if (TaskContext.get() == null) {
+                return;
+            }
+            switch (mode()) {
+                case HANDOVER -> LiveWorkspaces.handOver();
+                case FREE -> LiveWorkspaces.releaseCurrentThread();
+                case KEEP -> { }
             }
         }
     }

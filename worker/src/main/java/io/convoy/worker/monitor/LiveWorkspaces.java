@@ -4,6 +4,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,6 +33,13 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class LiveWorkspaces {
     /** The ids of the workspaces DL4J's networks train in ({@code ComputationGraph.WS_LAYER_WORKING_MEM} ...). */
     static final String NETWORK_PREFIX = "WS_";
+    /** The name {@link #byThread()} gives the workspaces handed over and not yet taken. */
+    static final String HANDED_OVER_NAME = "(handed over)";
+    /**
+     * Network workspaces a training thread handed over at the end of its task ({@link #handOver()}), by id, until the
+     * next thread that trains takes them ({@link #takeOver()}). Guarded by the class.
+     */
+    private static final Map<String, MemoryWorkspace> HANDED_OVER = new LinkedHashMap<>();
 
     private LiveWorkspaces() {
     }
@@ -75,6 +84,11 @@ public final class LiveWorkspaces {
                     out.put(t.getName() + "#" + t.getId() + m.keySet(), sum(m));
                 }
             }
+            synchronized (LiveWorkspaces.class) {
+                if (!HANDED_OVER.isEmpty()) {
+                    out.put(HANDED_OVER_NAME + HANDED_OVER.keySet(), sum(HANDED_OVER));
+                }
+            }
             return out;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
@@ -91,25 +105,93 @@ public final class LiveWorkspaces {
      * every later update failed with "Workspace is full").
      */
     public static long releaseCurrentThread() {
-        if (Nd4j.getMemoryManager().getCurrentWorkspace() != null) {
+        List<MemoryWorkspace> network = closedNetworkWorkspaces();
+        long held = 0;
+        for (MemoryWorkspace w : network) {
+            held += bytesOf(w);
+            Nd4j.getWorkspaceManager().destroyWorkspace(w);
+        }
+        return held;
+    }
+
+    /**
+     * Hands the calling thread's closed network workspaces ({@code WS_*}) over to the next thread that trains in this
+     * JVM, and returns the bytes they hold (0 when one of the thread's workspaces is open or there are none). They
+     * leave the thread's own map without being freed; {@link #takeOver()} on the next training thread puts them in
+     * that thread's map, so a set is allocated once per JVM and follows the training from thread to thread, instead of
+     * once per thread ({@link #releaseCurrentThread()} frees it and allocates it again every task). A set handed over
+     * earlier and never taken is freed here: at most one set waits.
+     */
+    public static synchronized long handOver() {
+        List<MemoryWorkspace> network = closedNetworkWorkspaces();
+        if (network.isEmpty()) {
             return 0;
         }
+        Map<String, MemoryWorkspace> own = ownMap();
+        long held = 0;
+        for (MemoryWorkspace w : network) {
+            own.remove(w.getId());
+            MemoryWorkspace stale = HANDED_OVER.put(w.getId(), w);
+            if (stale != null && stale != w) {
+                stale.destroyWorkspace(true);
+            }
+            held += bytesOf(w);
+        }
+        return held;
+    }
+
+    /**
+     * The calling thread takes the network workspaces handed over by {@link #handOver()}: each joins the thread's own
+     * map as it is (already allocated, at the sizes training learned). A closed workspace of the same id the thread
+     * holds already (from inference, say: precise BatchNorm or evaluation on this thread, sized for that) is freed and
+     * replaced; an open one stays, and the handed-over one is freed instead. Returns the bytes taken.
+     */
+    public static synchronized long takeOver() {
         MemoryWorkspaceManager manager = Nd4j.getWorkspaceManager();
+        long taken = 0;
+        for (Iterator<MemoryWorkspace> it = HANDED_OVER.values().iterator(); it.hasNext(); ) {
+            MemoryWorkspace w = it.next();
+            it.remove();
+            MemoryWorkspace own = manager.checkIfWorkspaceExists(w.getId())
+                    ? manager.getWorkspaceForCurrentThread(w.getId()) : null;
+            if (own != null && own.isScopeActive()) {
+                w.destroyWorkspace(true);
+                continue;
+            }
+            if (own != null) {
+                manager.destroyWorkspace(own);
+            }
+            manager.setWorkspaceForCurrentThread(w, w.getId());
+            taken += bytesOf(w);
+        }
+        return taken;
+    }
+
+    /** The calling thread's network workspaces, or none when any of its workspaces is open. */
+    private static List<MemoryWorkspace> closedNetworkWorkspaces() {
         List<MemoryWorkspace> network = new ArrayList<>();
-        for (MemoryWorkspace w : manager.getAllWorkspacesForCurrentThread()) {
+        if (Nd4j.getMemoryManager().getCurrentWorkspace() != null) {
+            return network;
+        }
+        for (MemoryWorkspace w : Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread()) {
             if (w.isScopeActive()) {
-                return 0;
+                return new ArrayList<>();
             }
             if (w.getId().startsWith(NETWORK_PREFIX)) {
                 network.add(w);
             }
         }
-        long held = 0;
-        for (MemoryWorkspace w : network) {
-            held += bytesOf(w);
-            manager.destroyWorkspace(w);
+        return network;
+    }
+
+    /** The calling thread's own workspace map in ND4J's manager (read with reflection; the thread's alone). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, MemoryWorkspace> ownMap() {
+        try {
+            return (Map<String, MemoryWorkspace>) backingMap(Nd4j.getWorkspaceManager()).get();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read ND4J's workspace map (another ND4J version?)", e);
         }
-        return held;
     }
 
     /** The bytes of one thread's workspaces (main block, pinned and spilled allocations). */

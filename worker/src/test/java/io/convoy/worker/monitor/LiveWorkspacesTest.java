@@ -103,4 +103,82 @@ class LiveWorkspacesTest {
         assertTrue(figures[3] >= 32 * MB, "the closed 32 MB workspace released: " + figures[3]);
         assertTrue(figures[2] - figures[4] >= 32 * MB, "and no longer counted: " + (figures[2] - figures[4]) / MB);
     }
+
+    @Test
+    void aHandedOverNetworkWorkspaceIsTakenAsItIsByTheNextThreadAndCountedOnce() throws Exception {
+        Nd4j.getBackend();
+        WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(32 * MB)
+                .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE).build();
+        AtomicReference<MemoryWorkspace> first = new AtomicReference<>();
+        long[] figures = new long[8];
+        // thread A trains: a network workspace and an accumulator's; at its end it hands the network one over
+        inThread("handover-a", () -> {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "WS_HANDOVER_TEST")) {
+                Nd4j.create(DataType.FLOAT, 1024, 1024).assign(1);
+                figures[0] = LiveWorkspaces.handOver(); // open: nothing handed over
+                first.set(ws);
+            }
+            Nd4j.getWorkspaceManager().createNewWorkspace(conf, "CGA-HANDOVER-TEST");
+            figures[1] = LiveWorkspaces.bytes();
+            figures[2] = LiveWorkspaces.handOver();
+            assertTrue(!Nd4j.getWorkspaceManager().checkIfWorkspaceExists("WS_HANDOVER_TEST"), "gone from A's map");
+            assertTrue(Nd4j.getWorkspaceManager().checkIfWorkspaceExists("CGA-HANDOVER-TEST"), "the other one stays");
+        });
+        // A has ended; the handed-over block still exists and is still counted, under its own name
+        figures[3] = LiveWorkspaces.bytes();
+        assertTrue(LiveWorkspaces.byThread().keySet().stream().anyMatch(k -> k.startsWith(LiveWorkspaces.HANDED_OVER_NAME)
+                && k.contains("WS_HANDOVER_TEST")), "listed as handed over: " + LiveWorkspaces.byThread());
+        // thread B takes it: the same workspace, allocated once, usable
+        inThread("handover-b", () -> {
+            figures[4] = LiveWorkspaces.takeOver();
+            MemoryWorkspace ws = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(conf, "WS_HANDOVER_TEST");
+            assertTrue(ws == first.get(), "B uses A's workspace object, not a new one");
+            try (MemoryWorkspace open = ws.notifyScopeEntered()) {
+                assertEquals(48.0, Nd4j.create(DataType.FLOAT, 16).assign(3).sumNumber().doubleValue());
+            }
+            figures[5] = LiveWorkspaces.bytes();
+            LiveWorkspaces.handOver();
+        });
+        // thread C holds its own (inference) workspace of that id: the handed-over one replaces it, which is freed
+        inThread("handover-c", () -> {
+            try (MemoryWorkspace own = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "WS_HANDOVER_TEST")) {
+                Nd4j.create(DataType.FLOAT, 16).assign(1);
+            }
+            long withOwn = LiveWorkspaces.bytes();
+            figures[6] = LiveWorkspaces.takeOver();
+            assertTrue(first.get() == Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(conf, "WS_HANDOVER_TEST"),
+                    "C now uses the handed-over workspace");
+            figures[7] = withOwn - LiveWorkspaces.bytes();
+            Nd4j.getWorkspaceManager().destroyWorkspace(first.get());
+        });
+        assertEquals(0, figures[0], "nothing handed over while a workspace is open");
+        assertTrue(figures[2] >= 32 * MB, "the closed 32 MB network workspace handed over: " + figures[2]);
+        assertTrue(figures[3] >= figures[1] - 32 * MB - MB, "still counted once A ended (its accumulator's 32 MB went "
+                + "with A): " + figures[3] / MB + " of " + figures[1] / MB + " MB");
+        assertTrue(figures[4] >= 32 * MB, "taken by B: " + figures[4]);
+        assertTrue(Math.abs(figures[5] - figures[3]) < MB, "counted once, not twice: " + figures[5] / MB + " MB against "
+                + figures[3] / MB);
+        assertTrue(figures[6] >= 32 * MB, "taken by C: " + figures[6]);
+        assertTrue(figures[7] >= 32 * MB, "C's own 32 MB freed, nothing added: " + figures[7] / MB + " MB less");
+    }
+
+    private static void inThread(String name, ThrowingRunnable body) throws InterruptedException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, name);
+        t.start();
+        t.join();
+        if (failure.get() != null) {
+            throw new AssertionError("in thread " + name, failure.get());
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
 }
