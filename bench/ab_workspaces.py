@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""A/B on the two-executor cluster: gradient sharing with each task freeing its network workspaces (Convoy's default)
-against keeping them (-Dconvoy.sharing.release-workspaces=false on the executors), optionally averaging beside them,
-alternating, --reps times in one sitting; one JSON line per run (last epoch's img/s, phases, and every epoch's
-resident set and workspaces). BENCHMARKS.md section 4 quotes its figures.
+"""A/B on the two-executor cluster: what gradient sharing does with a task's network workspaces when its training
+ends, -Dconvoy.sharing.workspaces=handover|free|keep on the executors (handover, Convoy's default since 2026-12-03:
+the next training thread takes the set; free: freed every task and allocated again; keep: each task thread keeps its
+own set, DL4J's way), optionally averaging beside them, alternating, --reps times in one sitting; one JSON line per
+run (last epoch's img/s, phases, and every epoch's resident set and workspaces). BENCHMARKS.md section 4 quotes its
+figures.
 
     /usr/bin/python3 bench/ab_workspaces.py --model resnet20 --records 2816 --averaging
-    /usr/bin/python3 bench/ab_workspaces.py --model resnet56 --records 1024
+    /usr/bin/python3 bench/ab_workspaces.py --model resnet56 --records 1024 --modes handover,free
 """
 import argparse
 import json
@@ -16,7 +18,11 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as b  # noqa: E402  (bench/run.py: the cluster, data and metrics helpers)
 
-KEEP = "spark.executor.extraJavaOptions=-Dconvoy.sharing.release-workspaces=false"
+MODES = ("handover", "free", "keep")
+
+
+def mode_conf(mode):
+    return ("spark.executor.extraJavaOptions=-Dconvoy.sharing.workspaces=" + mode,)
 
 
 def main():
@@ -26,10 +32,15 @@ def main():
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--averaging", action="store_true", help="also run averaging in each repetition")
+    ap.add_argument("--modes", default=",".join(MODES), help="some of " + ", ".join(MODES))
     a = ap.parse_args()
+    modes = [m for m in a.modes.split(",") if m]
+    bad = [m for m in modes if m not in MODES]
+    if bad:
+        ap.error(f"--modes {','.join(bad)}: expected some of {', '.join(MODES)}")
     data = b.make_data(a.records, 256)
     arms = ([("averaging", "averaging", ())] if a.averaging else []) + [
-        ("sharing, workspaces freed", "sharing", ()), ("sharing, workspaces kept", "sharing", (KEEP,))]
+        ("sharing, workspaces " + m, "sharing", mode_conf(m)) for m in modes]
     with b.Cluster(2) as cluster:
         for rep in range(a.reps):
             for label, sync, conf in arms:

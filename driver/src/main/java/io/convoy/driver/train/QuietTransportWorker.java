@@ -129,10 +129,10 @@ final class QuietTransportWorker extends SharedTrainingWorker {
      * per executor DL4J trains on the Spark task thread itself, and the task pool runs consecutive epochs' tasks on
      * whichever of its threads is free: left alone, each thread that ever trained keeps its own full set (the memory
      * section of BENCHMARKS.md showed the step from one set to two, +196 MB, in epoch 6 of 20). The default hands the
-     * set over to the thread that trains next ({@link LiveWorkspaces#handOver()}, taken when that fit starts,
-     * before its first minibatch): one set per executor JVM, allocated once. {@code free} frees it at the end
-     * of every task (allocated again by the next; Convoy's way from 2026-12-03 to 12-04), {@code keep} leaves it (DL4J's
-     * way). Only a Spark task thread hands over or frees: with several workers per executor DL4J trains on its own
+     * set over to the thread that trains next ({@link LiveWorkspaces#handOver()}, taken when that fit starts, before
+     * its first minibatch): one set per executor JVM, allocated once. {@code free} frees it at the end of every task
+     * and the next task allocates it again (Convoy's way before the hand-over); {@code keep} leaves it (DL4J's way).
+     * Only a Spark task thread hands over or frees: with several workers per executor DL4J trains on its own
      * long-lived threads, which keep their sets.
      */
     static final class TaskWorkspaces extends BaseTrainingListener implements java.io.Serializable {
