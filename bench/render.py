@@ -1,5 +1,6 @@
 """Renders BENCHMARKS.md from bench/results/results.json (written by bench/run.py). Text here, figures there."""
 import os
+import re
 import statistics
 
 GOAL_FIT_VS_TORCH = 1.0
@@ -60,6 +61,22 @@ def model_label(model, width):
     name = MODEL_NOTES.get(model, model)
     return name + (f" ×{width:g} width" if width and width != 1.0 else "")
 
+
+
+def syncsplit_rate(r):
+    """A syncsplit row's images per second with its precise-BatchNorm pass counted."""
+    return r["records"] / (r["epoch_seconds"] + (r.get("precise_bn_seconds") or 0))
+
+
+def syncsplit_ratios(split):
+    """{(model, width): {setting: sharing ÷ averaging, precise BatchNorm included}} for the rows of one sitting."""
+    out = {}
+    for model, width in sorted({(r["model"], r["width"]) for r in split}):
+        a = next((r for r in split if r["model"] == model and r["sync"] == "averaging"), None)
+        shared = [r for r in split if r["model"] == model and r["sync"] == "sharing"]
+        if a and shared and a.get("epoch_seconds") and all(r.get("epoch_seconds") for r in shared):
+            out[(model, width)] = {r.get("setting", "default"): syncsplit_rate(r) / syncsplit_rate(a) for r in shared}
+    return out
 
 def write(res, path):
     meta = res.get("_meta", {})
@@ -222,16 +239,20 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
         L.append(table(["model", "sync", "setting", "img/s", "img/s with precise BN", "precise BN s", "data+forward ms",
                         "backward ms", "step ms", "CPU s by thread kind", "bytes per message",
                         "transport wake-ups/s (slack)"], srows))
-        for model, width in {(r["model"], r["width"]) for r in split}:
-            a = next((r for r in split if r["model"] == model and r["sync"] == "averaging"), None)
-            shared = [r for r in split if r["model"] == model and r["sync"] == "sharing"]
-
-            def rate(r):
-                return r["records"] / (r["epoch_seconds"] + (r.get("precise_bn_seconds") or 0))
-            if a and shared and a.get("epoch_seconds") and all(r.get("epoch_seconds") for r in shared):
-                ratios = [f"{r.get('setting', 'default')} **{rate(r) / rate(a):.2f}**" for r in shared]
-                L.append(f"- {model_label(model, width)}: sharing ÷ averaging, precise BatchNorm included: "
-                         + "; ".join(ratios) + " (goal ≥ 0.9)")
+        for (model, width), ratios in syncsplit_ratios(split).items():
+            L.append(f"- {model_label(model, width)}: sharing ÷ averaging, precise BatchNorm included: "
+                     + "; ".join(f"{setting} **{ratio:.2f}**" for setting, ratio in ratios.items()) + " (goal ≥ 0.9)")
+        L.append("")
+    sittings = res.get("syncsplit_sittings", [])
+    if sittings:
+        L.append("Every sitting of `bench/run.py syncsplit` since 2026-12-03 13:00 (each run of the section appends "
+                 "one; the table above is the last), sharing ÷ averaging with Convoy's default settings, precise "
+                 "BatchNorm included (img/s of sharing / averaging in brackets):\n")
+        models = sorted({m for s in sittings for m in s["ratios"]}, key=lambda m: int(re.sub(r"\D", "", m) or 0))
+        L.append(table(["finished", "commit", "load after"] + [model_label(m, 1.0) for m in models],
+                       [[s["finished"], s.get("commit", "?")[:7], fmt(s.get("load_after"), 1)]
+                        + [f"**{s['ratios'][m]:.2f}** ({fmt(s['sharing'][m])} / {fmt(s['averaging'][m])})"
+                           if m in s["ratios"] else "–" for m in models] for s in sittings]))
         L.append("")
 
     # ------------------------------------------------------------------ 2. peak
@@ -340,19 +361,25 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
                          f"Least-squares slope after epoch 2, per epoch, in % of the mean: {', '.join(slopes)} "
                          "(goal: ≤ 1 %).\n")
             if sync == "sharing":
-                L.append("Under sharing each Spark task frees its thread's network workspaces when its training ends "
-                         "(`QuietTransportWorker.ReleaseTaskWorkspaces`, since 2026-12-03), so the sample between epochs "
-                         "sees ~1 MB; during training one set (196 MB here) is allocated again. Before, each Spark task "
-                         "thread that had trained kept its own set, and the executor's task pool changes threads: the "
-                         "same run of 2026-12-02 18:22 read 196 MB to epoch 5, 391 MB from epoch 6, resident set 1,407 → "
-                         "1,464 → 1,809 MB at epochs 1 / 5 / 10 and 1,808 MB at epoch 20 (slope after epoch 2 "
-                         "+1.03 %). Freeing costs the allocation of the set once per epoch: ResNet-20, 2,816 records, "
-                         "3 epochs, last epoch, two alternating repetitions in one sitting (`bench/ab_workspaces.py`; 2026-12-03 10:18–10:26, "
-                         "`-Dconvoy.sharing.release-workspaces=false` on the executors for the other arm): freed "
-                         "287 / 267 img/s, kept 295 / 282 img/s (averaging 339 / 266), step 39 / 19 ms against 13 / 14 ms "
-                         "per iteration; resident set after epoch 3 1,312 / 1,309 MB against 1,457 / 1,464 MB. ResNet-56 "
-                         "the same way (1,024 records, 11:50–11:56): freed 111.9 / 110.0 img/s, kept 111.9 / 110.1; "
-                         "resident set 1,657 / 1,661 MB against 2,135 / 2,108 MB (its workspaces: 505 MB).\n")
+                L.append("Under sharing each Spark task hands its thread's network workspaces over to the thread that "
+                         "trains next when its training ends (`QuietTransportWorker.TaskWorkspaces`, "
+                         "`LiveWorkspaces.handOver` / `takeOver`, since 2026-12-03 13:00): one set per executor JVM "
+                         "(196 MB here), allocated once, and the probe counts it between tasks as \"(handed over)\". "
+                         "Before, each Spark task thread that had trained kept its own set, and the executor's task pool "
+                         "changes threads: the same run of 2026-12-02 18:22 read 196 MB to epoch 5, 391 MB from epoch 6, "
+                         "resident set 1,407 → 1,464 → 1,809 MB at epochs 1 / 5 / 10 and 1,808 MB at epoch 20 (slope after "
+                         "epoch 2 +1.03 %). From 09:53 to 13:00 on 2026-12-03 each task freed its set and the next "
+                         "allocated it again (`-Dconvoy.sharing.workspaces=free` now): ~1 MB between tasks, resident set "
+                         "1,242 → 1,341 MB at epoch 20 (+0.11 %), and a dearer step. A/B of the three "
+                         "(`bench/ab_workspaces.py --model resnet20 --records 2816 --averaging`, 2026-12-03 13:22–13:32; "
+                         "ResNet-20, 2,816 records, 3 epochs, last epoch, two alternating repetitions): img/s handover "
+                         "234 / 296, free 238 / 283, keep 311 / 295 (averaging 322 / 265); step 19.4 / 14.2 ms, 26.6 / "
+                         "21.9, 14.5 / 14.5 (averaging 10.9 / 24.0); resident set after epoch 3 1,469 / 1,458 MB, 1,325 / "
+                         "1,322, 1,460 / 1,438 (averaging 832 / 1,205: its second repetition stepped to two sets, 391 MB). "
+                         "Handover trains at keep's speed with one set; free saves the set's 196 MB and pays 7–12 ms a "
+                         "step here. Earlier A/B of free against keep: ResNet-20 (10:18–10:26) 287 / 267 against 295 / "
+                         "282 img/s; ResNet-56 (1,024 records, 11:50–11:56) 111.9 / 110.0 against 111.9 / 110.1, resident "
+                         "set 1,657 / 1,661 MB against 2,135 / 2,108 MB (its workspaces: 505 MB).\n")
 
     soak = res.get("soak", [])
     if soak:

@@ -625,6 +625,21 @@ def save_results(res):
     os.replace(tmp, RESULTS)
 
 
+def syncsplit_sitting(rows, meta):
+    """One sitting's sharing ÷ averaging per model with the default settings (BENCHMARKS.md lists every sitting)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import render
+    out = {"finished": meta["finished"], "load_after": meta["load_after"], "ratios": {}, "sharing": {}, "averaging": {},
+           "commit": subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()}
+    for (model, _), ratios in render.syncsplit_ratios(rows).items():
+        if "default" in ratios:
+            out["ratios"][model] = ratios["default"]
+            for sync in ("sharing", "averaging"):
+                r = next(r for r in rows if r["model"] == model and r["sync"] == sync and r.get("setting", "default") == "default")
+                out[sync][model] = render.syncsplit_rate(r)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sections", nargs="*", help="sections to run (default: all)")
@@ -655,6 +670,8 @@ def main():
             res.setdefault("_meta", {})[s] = {"seconds": round(time.time() - t0), "quick": a.quick,
                                                "finished": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
                                                "load_after": os.getloadavg()[0]}
+            if s == "syncsplit" and not a.quick:
+                res.setdefault("syncsplit_sittings", []).append(syncsplit_sitting(res[s], res["_meta"][s]))
             save_results(res)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import render
