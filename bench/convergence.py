@@ -199,6 +199,23 @@ def describe(conv, runs):
             f"{s.get('epochs', '?')} epochs, seeds {', '.join(map(str, seeds))}.")
 
 
+def parity(runs, ours="convoy-pbn", theirs="twin-pbn"):
+    """Issue 19's measure: Convoy's mean test error over seeds minus the twin's, like for like (both with their
+    BatchNorm statistics recomputed), at every epoch from 2 on."""
+    L = []
+    for model in sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", ""))):
+        a, b = per_epoch(runs, ours, model, "top1_error"), per_epoch(runs, theirs, model, "top1_error")
+        common = [e for e in sorted(a) if e in b and e >= 2]
+        if not common:
+            continue
+        diffs = [100 * (statistics.mean(a[e]) - statistics.mean(b[e])) for e in common]
+        seeds = f"{len(a[common[0]])} / {len(b[common[0]])} seeds"
+        L.append(f"- {model}, {ours} − {theirs} ({seeds}), mean top-1 error in points, epochs {common[0]}–{common[-1]}: "
+                 + ", ".join(f"{d:+.2f}" for d in diffs)
+                 + f"; largest gap {max(abs(d) for d in diffs):.2f} (goal: within 0.5)")
+    return L + ([""] if L else [])
+
+
 def tables(runs, level="###"):
     L = []
     models = sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", "")))
@@ -244,8 +261,24 @@ def render(full, quick):
     full_runs = current_runs(full)
     if full_runs:
         L.append(describe(full, full_runs) + "\n")
+        L += parity(full_runs)
         L += tables(full_runs)
         L.append("\n![test error by epoch](bench/results/convergence.svg)\n" if os.path.exists(CHART) else "")
+    # the runs of earlier settings stay listed, each set under its own heading
+    suffix = settings_suffix(full["settings"]) if full.get("settings") else None
+    earlier = {}
+    for r in full.get("runs", []):
+        key_suffix = r.get("key", "").split("|", 3)[3]
+        if key_suffix != suffix:
+            earlier.setdefault(key_suffix, []).append(r)
+    for key_suffix, runs in sorted(earlier.items(), key=lambda kv: [-int(x) for x in kv[0].split("|")]):
+        epochs, train_limit, test_limit = (int(x) for x in key_suffix.split("|"))
+        settings = {"epochs": epochs, "train_limit": train_limit, "test_limit": test_limit}
+        L.append(f"\n### Earlier: {epochs} epochs, "
+                 f"{'all 60,000' if not train_limit else format(train_limit, ',')} training digits\n")
+        L.append(describe({"settings": settings, "finished": "an earlier session"}, runs) + "\n")
+        L += parity(runs)
+        L += tables(runs, "####")
     quick_runs = current_runs(quick)
     if quick_runs:
         L.append("\n### Quick check\n")
