@@ -376,8 +376,9 @@ starts) and does the same work (FractalNet's dropped paths are back-propagated a
                          "234 / 296, free 238 / 283, keep 311 / 295 (averaging 322 / 265); step 19.4 / 14.2 ms, 26.6 / "
                          "21.9, 14.5 / 14.5 (averaging 10.9 / 24.0); resident set after epoch 3 1,469 / 1,458 MB, 1,325 / "
                          "1,322, 1,460 / 1,438 (averaging 832 / 1,205: its second repetition stepped to two sets, 391 MB). "
-                         "Handover trains at keep's speed with one set; free saves the set's 196 MB and pays 7–12 ms a "
-                         "step here. Earlier A/B of free against keep: ResNet-20 (10:18–10:26) 287 / 267 against 295 / "
+                         "Handover has keep's step with one set (in the first repetition its 234 img/s against keep's 311 "
+                         "was a gap in data+forward, 180 against 135 ms, not in the step); free saves the set's 196 MB "
+                         "and pays 7–12 ms a step here. Earlier A/B of free against keep: ResNet-20 (10:18–10:26) 287 / 267 against 295 / "
                          "282 img/s; ResNet-56 (1,024 records, 11:50–11:56) 111.9 / 110.0 against 111.9 / 110.1, resident "
                          "set 1,657 / 1,661 MB against 2,135 / 2,108 MB (its workspaces: 505 MB).\n")
 

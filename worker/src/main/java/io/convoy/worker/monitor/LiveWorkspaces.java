@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The bytes ND4J's workspaces hold in this JVM, summed over every live thread's workspaces.
+ * The bytes ND4J's workspaces hold in this JVM, summed over every live thread's workspaces and the network workspaces
+ * handed over between training threads and not yet taken ({@link #handOver()}).
  *
  * <p>Why not ND4J's own figure: {@code AllocationsTracker}'s WORKSPACE count (ND4J 1.0.0-M2.1, CPU backend) adds a
  * workspace's size plus its safety offset when the workspace is allocated, subtracts only the size (not the offset)
@@ -44,7 +45,7 @@ public final class LiveWorkspaces {
     private LiveWorkspaces() {
     }
 
-    /** Bytes held by the live threads' workspaces, or -1 when they cannot be read. */
+    /** Bytes held by the live threads' workspaces and the handed-over ones, or -1 when they cannot be read. */
     public static long bytes() {
         Map<String, Long> each = byThread();
         return each == null ? -1 : each.values().stream().mapToLong(Long::longValue).sum();
@@ -169,13 +170,13 @@ public final class LiveWorkspaces {
 
     /** The calling thread's network workspaces, or none when any of its workspaces is open. */
     private static List<MemoryWorkspace> closedNetworkWorkspaces() {
-        List<MemoryWorkspace> network = new ArrayList<>();
         if (Nd4j.getMemoryManager().getCurrentWorkspace() != null) {
-            return network;
+            return List.of();
         }
+        List<MemoryWorkspace> network = new ArrayList<>();
         for (MemoryWorkspace w : Nd4j.getWorkspaceManager().getAllWorkspacesForCurrentThread()) {
             if (w.isScopeActive()) {
-                return new ArrayList<>();
+                return List.of();
             }
             if (w.getId().startsWith(NETWORK_PREFIX)) {
                 network.add(w);

@@ -65,39 +65,31 @@ class LiveWorkspacesTest {
     @Test
     void releasesTheCallersClosedNetworkWorkspacesAndLeavesAnOpenOneAndOthersAlone() throws Exception {
         Nd4j.getBackend();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         long[] figures = new long[5];
-        Thread owner = new Thread(() -> {
-            try {
-                WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(32 * MB)
-                        .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE).build();
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "WS_RELEASE_TEST")) {
-                    Nd4j.create(DataType.FLOAT, 1024, 1024).assign(1);
-                    figures[0] = LiveWorkspaces.releaseCurrentThread(); // open: must stay
-                    figures[1] = (long) Nd4j.create(DataType.FLOAT, 16).assign(2).sumNumber().doubleValue();
-                }
-                // a workspace that is not a network's (gradient sharing's accumulator keeps its buffers in "CGA-<i>")
-                MemoryWorkspace other = Nd4j.getWorkspaceManager().createNewWorkspace(conf, "CGA-0");
-                figures[2] = LiveWorkspaces.bytes();
-                figures[3] = LiveWorkspaces.releaseCurrentThread();
-                figures[4] = LiveWorkspaces.bytes();
-                try (MemoryWorkspace ws = other.notifyScopeEntered()) {
-                    assertEquals(64.0, Nd4j.create(DataType.FLOAT, 16).assign(4).sumNumber().doubleValue(),
-                            "the other workspace still works");
-                }
-                assertTrue(Nd4j.getWorkspaceManager().checkIfWorkspaceExists("CGA-0"), "and is still there");
-                Nd4j.getWorkspaceManager().destroyWorkspace(other);
-                // used again after the release: allocated afresh
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "WS_RELEASE_TEST")) {
-                    assertEquals(48.0, Nd4j.create(DataType.FLOAT, 16).assign(3).sumNumber().doubleValue());
-                }
-            } catch (Throwable t) {
-                failure.set(t);
+        inThread("workspace-release", () -> {
+            WorkspaceConfiguration conf = WorkspaceConfiguration.builder().initialSize(32 * MB)
+                    .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.NONE).build();
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "WS_RELEASE_TEST")) {
+                Nd4j.create(DataType.FLOAT, 1024, 1024).assign(1);
+                figures[0] = LiveWorkspaces.releaseCurrentThread(); // open: must stay
+                figures[1] = (long) Nd4j.create(DataType.FLOAT, 16).assign(2).sumNumber().doubleValue();
             }
-        }, "workspace-release");
-        owner.start();
-        owner.join();
-        assertEquals(null, failure.get());
+            // a workspace that is not a network's (gradient sharing's accumulator keeps its buffers in "CGA-<i>")
+            MemoryWorkspace other = Nd4j.getWorkspaceManager().createNewWorkspace(conf, "CGA-0");
+            figures[2] = LiveWorkspaces.bytes();
+            figures[3] = LiveWorkspaces.releaseCurrentThread();
+            figures[4] = LiveWorkspaces.bytes();
+            try (MemoryWorkspace ws = other.notifyScopeEntered()) {
+                assertEquals(64.0, Nd4j.create(DataType.FLOAT, 16).assign(4).sumNumber().doubleValue(),
+                        "the other workspace still works");
+            }
+            assertTrue(Nd4j.getWorkspaceManager().checkIfWorkspaceExists("CGA-0"), "and is still there");
+            Nd4j.getWorkspaceManager().destroyWorkspace(other);
+            // used again after the release: allocated afresh
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(conf, "WS_RELEASE_TEST")) {
+                assertEquals(48.0, Nd4j.create(DataType.FLOAT, 16).assign(3).sumNumber().doubleValue());
+            }
+        });
         assertEquals(0, figures[0], "nothing released while a workspace is open");
         assertEquals(32, figures[1], "the open workspace still works");
         assertTrue(figures[3] >= 32 * MB, "the closed 32 MB workspace released: " + figures[3]);
