@@ -199,11 +199,16 @@ def describe(conv, runs):
             f"{s.get('epochs', '?')} epochs, seeds {', '.join(map(str, seeds))}.")
 
 
+def models_of(runs):
+    """The models the runs cover, shallowest first (resnet8 before resnet20)."""
+    return sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", "")))
+
+
 def parity(runs, ours="convoy-pbn", theirs="twin-pbn"):
     """Issue 19's measure: Convoy's mean test error over seeds minus the twin's, like for like (both with their
     BatchNorm statistics recomputed), at every epoch from 2 on."""
     L = []
-    for model in sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", ""))):
+    for model in models_of(runs):
         a, b = per_epoch(runs, ours, model, "top1_error"), per_epoch(runs, theirs, model, "top1_error")
         common = [e for e in sorted(a) if e in b and e >= 2]
         if not common:
@@ -218,7 +223,7 @@ def parity(runs, ours="convoy-pbn", theirs="twin-pbn"):
 
 def tables(runs, level="###"):
     L = []
-    models = sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", "")))
+    models = models_of(runs)
     for model in models:
         L.append(f"\n{level} {model}\n")
         impls = [i for i in IMPLS if any(r["impl"] == i and r["model"] == model for r in runs)]
@@ -345,7 +350,7 @@ def main():
     res = suite.load_results()
     full, quick = res.get("convergence", {}), res.get("convergence_quick", {})
     runs = current_runs(full) or current_runs(quick)
-    svg_chart(runs, sorted({r["model"] for r in runs}, key=lambda m: int(m.replace("resnet", ""))), CHART)
+    svg_chart(runs, models_of(runs), CHART)
     render(full, quick)
     suite.log(f"wrote {STATIC_MD} and {CHART}")
     if a.benchmarks:
