@@ -10,7 +10,7 @@ The recipe is conf/quickstart.conf's (lr 0.05, x0.2 from epoch 2, Nesterov momen
 crop per record, no flip, 2 workers x 64 = global batch 128, averaging every 5 minibatches), on the IDX files in
 --data. Convoy runs on Spark local[1] by default (the two workers take turns on one core; the arithmetic is the same
 as on local[2], which --convoy-master local[2] chooses) with OMP_NUM_THREADS=--threads; the twin with --threads
-PyTorch threads, in two forms: "twin" is one model with batch 128 (what a PyTorch user runs), "twin-avg" simulates Convoy's 2 x 64 parameter averaging with momentum averaged.
+PyTorch threads, in two forms: "twin" is one model with batch 128 (what a PyTorch user runs), "twin-avg" simulates Convoy's 2 x 64 parameter averaging with momentum averaged ("-pbn": statistics recomputed).
 Results go to bench/results/results.json under "convergence" ("convergence_quick" for --quick; each run with
 its exact command; the tables show the runs made with the latest settings, the full runs once there are any), the tables to
 bench/static/c-convergence.md (appended to BENCHMARKS.md by bench/render.py) and the chart to
@@ -33,7 +33,7 @@ import run as suite  # noqa: E402  (bench/run.py: results.json helpers, paths)
 STATIC_MD = os.path.join(HERE, "static", "c-convergence.md")
 CHART = os.path.join(HERE, "results", "convergence.svg")
 WORK = os.path.join(tempfile.gettempdir(), "convoy-convergence")
-IMPLS = ("convoy", "convoy-pbn", "twin", "twin-pbn", "twin-avg")
+IMPLS = ("convoy", "convoy-pbn", "twin", "twin-pbn", "twin-avg", "twin-avg-pbn")
 # the "-pbn" forms recompute BatchNorm's statistics after every epoch (Convoy: train.precise-bn.enabled=true, its
 # default 100 minibatches of 64 per worker; the twin: --precise-bn 50 minibatches of 128, the same 6,400 images)
 TWIN_PRECISE_BN = "50"
@@ -45,7 +45,8 @@ def recipe_twin_args(impl):
     if impl in ("twin", "twin-pbn"):
         return common + ["--workers", "1", "--batch-per-worker", "128"] + (
             ["--precise-bn", TWIN_PRECISE_BN] if impl == "twin-pbn" else [])
-    return common + ["--workers", "2", "--batch-per-worker", "64", "--averaging-frequency", "5", "--averaging", "average"]
+    return common + ["--workers", "2", "--batch-per-worker", "64", "--averaging-frequency", "5", "--averaging", "average"] + (
+        ["--precise-bn", TWIN_PRECISE_BN] if impl == "twin-avg-pbn" else [])
 
 
 def key_of(impl, model, seed, s):
@@ -133,7 +134,7 @@ def per_epoch(runs, impl, model, field):
 def svg_chart(runs, models, path):
     """Test top-1 error (mean over seeds) by epoch; one panel per model, one line per implementation."""
     colours = {"convoy": "#d62728", "convoy-pbn": "#ff7f0e", "twin": "#1f77b4", "twin-pbn": "#9467bd",
-               "twin-avg": "#2ca02c"}
+               "twin-avg": "#2ca02c", "twin-avg-pbn": "#8c564b"}
     pw, ph, ml, mt, mb = 360, 240, 50, 30, 40
     width = pw * len(models) + 20
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{ph + 40}" font-family="sans-serif" '
@@ -256,7 +257,7 @@ def render(full, quick):
              "(`train.precise-bn.enabled=true`, 100 minibatches; the default now); **twin**: `bench/torch_twin.py`, one "
              "model, batch 128, read with its running statistics, as PyTorch evaluates; **twin-pbn**: the twin with its "
              "statistics recomputed (`--precise-bn 50`, the same 6,400 images); **twin-avg**: the twin simulating the "
-             "2 × 64 averaging. Entries: mean ± standard deviation over seeds (the number of seeds in brackets when "
+             "2 × 64 averaging; **twin-avg-pbn**: that with its statistics recomputed like twin-pbn. Entries: mean ± standard deviation over seeds (the number of seeds in brackets when "
              "more than one).\n")
     L.append("Training loss: *twin loss* is the mean cross-entropy over every minibatch of the epoch; *last score* is "
              "what Convoy's `metrics.jsonl` calls `train_loss`: DL4J's score (loss + ½λ‖w‖²) of each worker's last "
@@ -310,7 +311,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--train-limit", type=int, default=0)
     ap.add_argument("--test-limit", type=int, default=0)
-    ap.add_argument("--impls", default=",".join(IMPLS), help="some of convoy, twin, twin-avg")
+    ap.add_argument("--impls", default=",".join(IMPLS), help="some of " + ", ".join(IMPLS))
     ap.add_argument("--only", choices=["twin", "convoy"], help="shorthand: only the twins / only Convoy")
     ap.add_argument("--data", default=os.path.expanduser("~/.cache/convoy/mnist"))
     ap.add_argument("--threads", type=int, default=1, help="PyTorch threads and OMP_NUM_THREADS for Convoy")
