@@ -10,7 +10,7 @@ The recipe is conf/quickstart.conf's (lr 0.05, x0.2 from epoch 2, Nesterov momen
 crop per record, no flip, 2 workers x 64 = global batch 128, averaging every 5 minibatches), on the IDX files in
 --data. Convoy runs on Spark local[1] by default (the two workers take turns on one core; the arithmetic is the same
 as on local[2], which --convoy-master local[2] chooses) with OMP_NUM_THREADS=--threads; the twin with --threads
-PyTorch threads, in two forms: "twin" is one model with batch 128 (what a PyTorch user runs), "twin-avg" simulates Convoy's 2 x 64 parameter averaging with momentum averaged ("-pbn": statistics recomputed).
+PyTorch threads, in two forms (each also as "-pbn"): "twin" is one model with batch 128 (what a PyTorch user runs), "twin-avg" simulates Convoy's 2 x 64 parameter averaging with momentum averaged ("-pbn": statistics recomputed).
 Results go to bench/results/results.json under "convergence" ("convergence_quick" for --quick; each run with
 its exact command; the tables show the runs made with the latest settings, the full runs once there are any), the tables to
 bench/static/c-convergence.md (appended to BENCHMARKS.md by bench/render.py) and the chart to
@@ -42,11 +42,10 @@ TWIN_PRECISE_BN = "50"
 def recipe_twin_args(impl):
     common = ["--lr", "0.05", "--momentum", "0.9", "--weight-decay", "1e-4", "--milestones", "2", "--gamma", "0.2",
               "--pad", "2"]
+    pbn = ["--precise-bn", TWIN_PRECISE_BN] if impl.endswith("-pbn") else []
     if impl in ("twin", "twin-pbn"):
-        return common + ["--workers", "1", "--batch-per-worker", "128"] + (
-            ["--precise-bn", TWIN_PRECISE_BN] if impl == "twin-pbn" else [])
-    return common + ["--workers", "2", "--batch-per-worker", "64", "--averaging-frequency", "5", "--averaging", "average"] + (
-        ["--precise-bn", TWIN_PRECISE_BN] if impl == "twin-avg-pbn" else [])
+        return common + ["--workers", "1", "--batch-per-worker", "128"] + pbn
+    return common + ["--workers", "2", "--batch-per-worker", "64", "--averaging-frequency", "5", "--averaging", "average"] + pbn
 
 
 def key_of(impl, model, seed, s):
